@@ -1,0 +1,89 @@
+# Two commands do everything on a fresh machine:
+#   make run   - install, generate the default shop data, load it, dbt build, docs, summary
+#   make test  - linters, project checks, pytest, and a full dbt build on a small data set
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_SYS ?= python3
+VENV       := .venv
+PY         := $(VENV)/bin/python
+DBT        := $(VENV)/bin/dbt
+STAMP      := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+
+# dbt reads the repository's own profiles.yml; telemetry off (offline it costs ~2.5 s a call)
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR  := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export PYTHONDONTWRITEBYTECODE := 1
+
+# the main job's data and warehouse
+SCALE          ?= 1
+SEED           ?= 42
+DATA_DIR       ?= data/generated
+WAREHOUSE_PATH ?= warehouse/ecommerce.duckdb
+# make test's own small data set and warehouse, so it never touches the main one
+TEST_SCALE     ?= 0.05
+TEST_DATA_DIR  ?= data/test
+TEST_WAREHOUSE ?= warehouse/test.duckdb
+
+.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources clean lock
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check \
+		--only-binary dbt-core-experimental-parser -r requirements.lock
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)  ## create .venv and install the pinned dependencies
+
+run: $(STAMP)  ## the main job: generate, load, dbt build, dbt docs, print a summary
+	$(PY) scripts/run_pipeline.py --data-dir $(DATA_DIR) --warehouse $(WAREHOUSE_PATH) \
+		--scale $(SCALE) --seed $(SEED)
+
+test: $(STAMP) lint check pytest dbt-test  ## every check: linters, project checks, pytest, dbt build
+	@echo "make test: all checks passed"
+
+lint: lint-python lint-sql  ## ruff and sqlfluff
+
+lint-python: $(STAMP)
+	$(VENV)/bin/ruff check scripts tests
+	$(VENV)/bin/ruff format --check scripts tests
+
+lint-sql: $(STAMP)
+	$(VENV)/bin/sqlfluff lint models macros data-tests analyses --processes 2
+
+check: $(STAMP)  ## the house-style rules (naming, layering, docs, keys) and source/contract sync
+	$(PY) scripts/render_sources.py --check
+	$(DBT) parse --quiet
+	$(PY) scripts/check_project.py --manifest target/manifest.json
+
+pytest: $(STAMP)  ## the Python tests (loader, generator, project checks)
+	$(PY) -m pytest -q tests
+
+dbt-test: $(STAMP)  ## full dbt build (models, data tests, unit tests) on a small generated data set
+	rm -rf $(TEST_DATA_DIR) $(TEST_WAREHOUSE)
+	$(PY) scripts/generate_data.py --out $(TEST_DATA_DIR) --scale $(TEST_SCALE) --seed $(SEED)
+	$(PY) scripts/load_raw.py --input $(TEST_DATA_DIR) --database $(TEST_WAREHOUSE)
+	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(DBT) build --fail-fast
+
+docs: $(STAMP)  ## dbt docs for the main warehouse (target/index.html)
+	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs generate
+
+lock:  ## re-resolve requirements.in into requirements.lock (needs the network)
+	rm -rf /tmp/ecommerce-kpi-lock && $(PYTHON_SYS) -m venv /tmp/ecommerce-kpi-lock
+	/tmp/ecommerce-kpi-lock/bin/pip install --quiet --only-binary dbt-core-experimental-parser -r requirements.in
+	{ echo "# Full lock of the resolved dependency set (pip freeze). Install with:"; \
+	  echo "#   pip install --only-binary dbt-core-experimental-parser -r requirements.lock"; \
+	  /tmp/ecommerce-kpi-lock/bin/pip freeze; } > requirements.lock
+
+clean:  ## remove generated data, warehouses and dbt artifacts (keeps .venv)
+	rm -rf data warehouse target logs dbt_packages .pytest_cache
+
+sources: $(STAMP)  ## re-render the dbt sources YAML from scripts/raw_contract.py
+	$(PY) scripts/render_sources.py
+
+docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
+	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs serve --port 8080 --no-browser

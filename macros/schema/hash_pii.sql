@@ -1,0 +1,18 @@
+{#- A one-way hash of a personal-data value (lower-cased and trimmed first, so the
+    same email always gives the same hash), salted with var pii_hash_salt. The
+    raw value never leaves staging; only this hash does. -#}
+{% macro hash_pii(column_name) -%}
+    {{ return(adapter.dispatch('hash_pii', 'ecommerce_kpi')(column_name)) }}
+{%- endmacro %}
+
+{% macro default__hash_pii(column_name) -%}
+    case when {{ column_name }} is not null then
+        {{ dbt.hash(dbt.concat(["'" ~ var('pii_hash_salt', '') ~ "'", "lower(trim(" ~ column_name ~ "))"])) }}
+    end
+{%- endmacro %}
+
+{% macro duckdb__hash_pii(column_name) -%}
+    case when {{ column_name }} is not null then
+        sha256('{{ var("pii_hash_salt", "") }}' || lower(trim({{ column_name }})))
+    end
+{%- endmacro %}

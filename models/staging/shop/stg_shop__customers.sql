@@ -1,0 +1,39 @@
+with
+
+source as (
+
+    select * from {{ source('shop', 'customers') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+
+        -- personal data: only the hash leaves staging
+        {{ hash_pii('email') }} as email_hash,
+
+        -- attributes
+        upper(trim(country_code)) as country_code,
+        region,
+        city,
+        coalesce(upper(trim(gender)), 'U') as gender,
+        cast(birth_year as {{ dbt.type_int() }}) as birth_year,
+        acquisition_channel,
+        lower(trim(acquisition_channel)) as acquisition_channel_normalised,
+
+        -- flags
+        coalesce(is_test, false) as is_test,
+
+        -- timestamps (UTC) and dates (reporting time zone)
+        signup_at,
+        {{ to_reporting_date('signup_at') }} as signup_date,
+        updated_at
+
+    from source
+
+)
+
+select * from renamed

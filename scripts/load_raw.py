@@ -1,0 +1,834 @@
+"""Check a folder of raw files against the raw contract and load it into DuckDB.
+
+Usage::
+
+    python scripts/load_raw.py --input DIR [--database PATH] [--assume-timezone TZ]
+
+Each contract table comes from one file in ``DIR`` named after it
+(``<table>.csv``, ``<table>.csv.gz`` or ``<table>.parquet``). Every value is
+read as text and checked set-based in SQL against ``scripts/raw_contract.py``:
+good rows are loaded, typed, into schema ``raw``; bad rows go to
+``raw_rejects.rejected_rows`` with every reason; per-table counts go to
+``raw_rejects.load_summary``.
+
+A run is all-or-nothing: every file is read and checked in an in-memory
+database first, and the warehouse is only written to at the end, in one
+transaction that replaces the raw layer and the rejects. A fatal problem
+(missing required file or column, unreadable file, unknown time zone) stops
+the run before anything is written and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+if __package__ in (None, ""):
+    # Run as a script (`python scripts/load_raw.py`): make `scripts` importable.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.raw_contract import (  # noqa: E402
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    FILE_SUFFIXES,
+    LOAD_SUMMARY_TABLE,
+    RAW_SCHEMA,
+    REJECTED_ROWS_TABLE,
+    REJECTS_SCHEMA,
+    TABLES,
+    ColumnSpec,
+    RowCheck,
+    TableSpec,
+)
+
+log = logging.getLogger("load_raw")
+
+DEFAULT_DATABASE = "warehouse/ecommerce.duckdb"
+EXIT_FATAL = 2
+
+# ISO-8601 as accepted: a date, optionally a time, optionally an offset (only
+# after a time). DuckDB's own casts are more lenient ('infinity', '2025-3-1',
+# zone names), hence the pattern first.
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?)?$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# An integral value may carry a zero fraction ("3.0"), as float-typed exports write it.
+INTEGER_PATTERN = r"^[+-]?\d+(\.0+)?$"
+DECIMAL_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+# Characters trimmed around every value.
+_WHITESPACE = "chr(32) || chr(9) || chr(10) || chr(13)"
+_MAX_SHOWN = 60
+
+FORMAT_EXPECTATIONS = {
+    ".csv": "a UTF-8, comma-separated CSV file with one header row",
+    ".csv.gz": "a gzip-compressed, UTF-8, comma-separated CSV file with one header row",
+    ".parquet": "a Parquet file",
+}
+
+
+class LoadError(Exception):
+    """A fatal problem with the input: nothing was written."""
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """Counts for one contract table in one run."""
+
+    table: str
+    source_file: str | None
+    input_rows: int
+    loaded_rows: int
+    rejected_rows: int
+    seconds: float
+
+
+@dataclass
+class LoadResult:
+    """What a run loaded: per-table counts, total time and warnings."""
+
+    database: Path
+    tables: list[TableResult]
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def input_rows(self) -> int:
+        return sum(t.input_rows for t in self.tables)
+
+    @property
+    def loaded_rows(self) -> int:
+        return sum(t.loaded_rows for t in self.tables)
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(t.rejected_rows for t in self.tables)
+
+    def table(self, name: str) -> TableResult:
+        for result in self.tables:
+            if result.table == name:
+                return result
+        raise KeyError(name)
+
+
+@dataclass
+class _Source:
+    """One input file staged as an all-text table in the working database."""
+
+    spec: TableSpec
+    path: Path
+    stage: str  # all-VARCHAR copy of the file, rowid = file order
+    file_columns: list[str]  # column names as in the file
+    mapping: dict[str, str]  # contract column -> file column
+    input_rows: int = 0
+
+
+# --------------------------------------------------------------------------- SQL helpers
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _num(value: int | float) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _shown(expr: str) -> str:
+    """SQL text expression quoting a value for a reason, shortened if long."""
+    return (
+        f"'''' || CASE WHEN length({expr}) > {_MAX_SHOWN} "
+        f"THEN left({expr}, {_MAX_SHOWN - 3}) || '...' ELSE {expr} END || ''''"
+    )
+
+
+def _error_text(exc: BaseException) -> str:
+    """The first meaningful line of a DuckDB error."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    if len(lines) > 1 and not text.endswith("."):
+        text = f"{text}: {lines[1]}"
+    elif len(lines) > 1 and "sniffing" in text:
+        text = f"{text} {lines[1]}"
+    return text
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def _suffix_of(name: str) -> tuple[str, str] | None:
+    """(table, suffix) for a file name matching the naming rule, else None."""
+    for suffix in sorted(FILE_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], suffix
+    return None
+
+
+def discover_files(input_dir: Path, warnings: list[str]) -> dict[str, Path]:
+    """Map each contract table to its one input file; fatal on ambiguity or a missing required table."""
+    if not input_dir.is_dir():
+        raise LoadError(
+            f"{input_dir}: input folder not found (expected a folder of raw files)"
+        )
+    found: dict[str, list[Path]] = {}
+    for path in sorted(input_dir.iterdir()):
+        if path.name.startswith("."):
+            continue
+        parsed = _suffix_of(path.name) if path.is_file() else None
+        if parsed is None or parsed[0] not in TABLES:
+            message = f"{path.name}: not a contract table file, ignored"
+            warnings.append(message)
+            log.warning(message)
+            continue
+        found.setdefault(parsed[0], []).append(path)
+    files: dict[str, Path] = {}
+    for table, paths in found.items():
+        if len(paths) > 1:
+            names = ", ".join(p.name for p in paths)
+            raise LoadError(
+                f"{input_dir}: ambiguous input for table {table}: {names} (expected exactly one file per table)"
+            )
+        files[table] = paths[0]
+    for spec in TABLES.values():
+        if spec.required and spec.name not in files:
+            options = " or ".join(spec.name + s for s in FILE_SUFFIXES)
+            raise LoadError(
+                f"{input_dir}: required table {spec.name} is missing (expected a file {options})"
+            )
+    return files
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _set_timezone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
+    known = con.execute(
+        "SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [tz]
+    ).fetchone()
+    if not known or known[0] == 0:
+        raise LoadError(
+            f"--assume-timezone: unknown time zone {tz!r} (expected an IANA name such as UTC or Europe/Paris)"
+        )
+    con.execute(f"SET TimeZone = {_lit(tz)}")
+
+
+def _read_sql(path: Path, suffix: str) -> str:
+    if suffix == ".parquet":
+        return f"read_parquet({_lit(str(path))})"
+    compression = "gzip" if suffix == ".csv.gz" else "none"
+    return (
+        f"read_csv({_lit(str(path))}, header = true, all_varchar = true, delim = ',', "
+        f"quote = '\"', escape = '\"', encoding = 'utf-8', compression = '{compression}', "
+        "strict_mode = true, null_padding = false)"
+    )
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, warnings: list[str]
+) -> _Source:
+    """Read one file completely into an all-text table; fatal if unreadable or a required column is missing."""
+    parsed = _suffix_of(path.name)
+    assert parsed is not None
+    suffix = parsed[1]
+    expected = FORMAT_EXPECTATIONS[suffix]
+    if path.stat().st_size == 0:
+        raise LoadError(f"{path}: file is empty (expected {expected})")
+    stage = f"_stage_{spec.name}"
+    reader = _read_sql(path, suffix)
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+        file_columns = [row[0] for row in described]
+        if suffix == ".parquet":
+            # Parquet values are turned into text too, so both formats pass the same checks.
+            select = ", ".join(
+                f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in file_columns
+            )
+        else:
+            select = "*"
+        con.execute(
+            f"CREATE OR REPLACE TABLE {_ident(stage)} AS SELECT {select} FROM {reader}"
+        )
+    except duckdb.Error as exc:
+        raise LoadError(
+            f"{path}: not readable as {expected} ({_error_text(exc)})"
+        ) from exc
+
+    by_key: dict[str, str] = {}
+    for name in file_columns:
+        key = name.strip().lower()
+        if key in by_key and key in spec.column_names:
+            raise LoadError(
+                f"{path}: column {key!r} appears twice (expected each contract column once)"
+            )
+        by_key.setdefault(key, name)
+    mapping = {c: by_key[c] for c in spec.column_names if c in by_key}
+
+    for col in spec.columns:
+        if col.name in mapping:
+            continue
+        if col.required:
+            hint = ""
+            if len(file_columns) == 1 and any(sep in file_columns[0] for sep in ";\t|"):
+                hint = "; the header has a single column: is the file comma-separated?"
+            raise LoadError(
+                f"{path}: required column {col.name!r} is missing "
+                f"(expected a header with {col.name!r}: {col.type}, {col.description}){hint}"
+            )
+        message = (
+            f"{path.name}: optional column {col.name!r} is missing, loaded as NULL"
+        )
+        warnings.append(message)
+        log.warning(message)
+    extra = [c for c in file_columns if c not in mapping.values()]
+    if extra:
+        message = f"{path.name}: extra column(s) ignored: {', '.join(extra)}"
+        warnings.append(message)
+        log.warning(message)
+
+    count = con.execute(f"SELECT count(*) FROM {_ident(stage)}").fetchone()
+    return _Source(
+        spec=spec,
+        path=path,
+        stage=stage,
+        file_columns=file_columns,
+        mapping=mapping,
+        input_rows=int(count[0]) if count else 0,
+    )
+
+
+# --------------------------------------------------------------------------- validation SQL
+
+
+def _trimmed(expr: str) -> str:
+    """Trimmed value, NULL when empty. The cheap test skips trim() for clean values."""
+    edges = " OR ".join(
+        f"{fn}({expr}, chr({code}))"
+        for fn in ("starts_with", "ends_with")
+        for code in (32, 9, 10, 13)
+    )
+    return f"nullif(CASE WHEN {edges} THEN trim({expr}, {_WHITESPACE}) ELSE {expr} END, '')"
+
+
+def _typed(col: ColumnSpec, v: str, timezone: str) -> str:
+    """SQL turning the trimmed text ``v`` into the column's type; NULL when it does not parse."""
+    if col.type == "string":
+        if col.allowed:
+            whens = " ".join(
+                f"WHEN {_lit(a.lower())} THEN {_lit(a)}" for a in col.allowed
+            )
+            return f"CASE lower({v}) {whens} END"
+        return v
+    if col.type == "timestamp":
+        aware = f"make_timestamp(epoch_us(try_cast({v} AS TIMESTAMPTZ)))"
+        if timezone == "UTC":
+            # Offset-less text is already UTC; the plain cast is much cheaper than
+            # ICU, but it ignores offsets, so only use it when there is none.
+            has_offset = (
+                f"(length({v}) > 10 AND regexp_matches(substr({v}, 12), '[Zz+-]'))"
+            )
+            parsed = f"CASE WHEN {has_offset} THEN {aware} ELSE try_cast({v} AS TIMESTAMP) END"
+        else:
+            parsed = aware
+        return f"CASE WHEN regexp_full_match({v}, {_lit(TIMESTAMP_PATTERN)}) THEN {parsed} END"
+    if col.type == "date":
+        return f"CASE WHEN regexp_full_match({v}, {_lit(DATE_PATTERN)}) THEN try_cast({v} AS DATE) END"
+    if col.type == "integer":
+        return f"CASE WHEN regexp_full_match({v}, {_lit(INTEGER_PATTERN)}) THEN try_cast({v} AS BIGINT) END"
+    if col.type == "decimal":
+        return f"CASE WHEN regexp_full_match({v}, {_lit(DECIMAL_PATTERN)}) THEN try_cast({v} AS {col.duckdb_type}) END"
+    if col.type == "boolean":
+        trues = ", ".join(_lit(x) for x in BOOLEAN_TRUE)
+        falses = ", ".join(_lit(x) for x in BOOLEAN_FALSE)
+        return f"CASE WHEN lower({v}) IN ({trues}) THEN true WHEN lower({v}) IN ({falses}) THEN false END"
+    raise ValueError(f"unknown contract type {col.type!r}")
+
+
+def _type_expectation(col: ColumnSpec) -> str:
+    if col.allowed:
+        return "not one of " + ", ".join(col.allowed)
+    return {
+        "timestamp": "not an ISO-8601 timestamp",
+        "date": "not a date (expected YYYY-MM-DD)",
+        "integer": "not an integer",
+        "decimal": f"not a decimal number (or outside {col.duckdb_type})",
+        "boolean": "not a boolean (expected true/false, 1/0, yes/no)",
+    }[col.type]
+
+
+def _column_reasons(col: ColumnSpec, v: str, t: str) -> list[str]:
+    """SQL expressions, each a reason text or NULL, for one column."""
+    name = col.name
+    reasons = []
+    if col.required:
+        reasons.append(
+            f"CASE WHEN {v} IS NULL THEN {_lit(name + ' is missing (required)')} END"
+        )
+    if col.type != "string" or col.allowed:
+        reasons.append(
+            f"CASE WHEN {v} IS NOT NULL AND {t} IS NULL "
+            f"THEN {_lit(name + ' ')} || {_shown(v)} || {_lit(' is ' + _type_expectation(col))} END"
+        )
+    if col.pattern:
+        label = col.pattern_name or "value"
+        reasons.append(
+            f"CASE WHEN {v} IS NOT NULL AND NOT regexp_full_match({v}, {_lit(col.pattern)}) "
+            f"THEN {_lit(name + ' ')} || {_shown(v)} || {_lit(f' is not an {label} (expected {col.pattern})')} END"
+        )
+    range_text = col.range_text()
+    if range_text:
+        conditions = []
+        if col.min_value is not None:
+            conditions.append(
+                f"{t} {'<=' if col.min_exclusive else '<'} {_num(col.min_value)}"
+            )
+        if col.max_value is not None:
+            conditions.append(f"{t} > {_num(col.max_value)}")
+        reasons.append(
+            f"CASE WHEN {' OR '.join(conditions)} "
+            f"THEN {_lit(name + ' ')} || {_shown(v)} || {_lit(f' is out of range (expected {range_text})')} END"
+        )
+    return reasons
+
+
+def _check_reason(check: RowCheck, alias: str) -> str:
+    """SQL expression giving the reason text when a row check fails, else NULL.
+
+    Inputs that are NULL make the comparison NULL, so the check does not apply.
+    """
+
+    def ref(column: str) -> str:
+        return f"{alias}.{_ident(column)}"
+
+    def text(column: str) -> str:
+        return f"CAST({ref(column)} AS VARCHAR)"
+
+    col = ref(check.column)
+    if check.kind == "equals_sum":
+        expected = " ".join(
+            f"{'+' if sign > 0 else '-'} {ref(term)}" for sign, term in check.terms
+        )
+        expected = expected[2:] if expected.startswith("+ ") else expected
+        tolerance = _num(check.tolerance)
+        return (
+            f"CASE WHEN abs({col} - ({expected})) > {tolerance} THEN "
+            f"{_lit(check.column + ' ')} || {text(check.column)} || {_lit(' does not match ')} || "
+            f"{_lit(check.description.split('=', 1)[1].strip() + ' = ')} || CAST(({expected}) AS VARCHAR) || "
+            f"{_lit(f' (tolerance {tolerance})')} END"
+        )
+    if check.kind in ("not_before", "not_above"):
+        assert check.other is not None
+        other = ref(check.other)
+        op, word = ("<", "before") if check.kind == "not_before" else (">", "above")
+        return (
+            f"CASE WHEN {col} {op} {other} THEN {_lit(check.column + ' ')} || {text(check.column)} || "
+            f"{_lit(f' is {word} {check.other} ')} || {text(check.other)} END"
+        )
+    if check.kind == "first_of_month":
+        return (
+            f"CASE WHEN day({col}) <> 1 THEN {_lit(check.column + ' ')} || {text(check.column)} || "
+            f"{_lit(' is not the first day of a month')} END"
+        )
+    raise ValueError(f"unknown row check kind {check.kind!r}")
+
+
+def _key_text(spec: TableSpec, alias: str) -> str:
+    parts = [
+        f"{_lit(k + '=')} || '''' || CAST({alias}.{_ident(k)} AS VARCHAR) || ''''"
+        for k in spec.primary_key
+    ]
+    return " || ', ' || ".join(parts)
+
+
+def validate_table(
+    con: duckdb.DuckDBPyConnection, source: _Source, timezone: str
+) -> tuple[int, int]:
+    """Build ``_final_<table>``: typed columns, ``_row_number`` and ``_reason`` (NULL = loaded)."""
+    spec = source.spec
+    name = spec.name
+    checked, final = _ident(f"_checked_{name}"), _ident(f"_final_{name}")
+
+    # 1. Trimmed text with defaults applied (a default is part of a key, so it comes first).
+    text_cols = []
+    for col in spec.columns:
+        if col.name in source.mapping:
+            expr = _trimmed(_ident(source.mapping[col.name]))
+        else:
+            expr = "CAST(NULL AS VARCHAR)"
+        if col.default is not None:
+            expr = f"coalesce({expr}, {_lit(col.default)})"
+        text_cols.append(f"{expr} AS {_ident('_v_' + col.name)}")
+    # 2. Typed values.
+    typed_cols = [
+        f"{_typed(col, _ident('_v_' + col.name), timezone)} AS {_ident(col.name)}"
+        for col in spec.columns
+    ]
+    # 3. Reasons: per column, references, then row checks on the typed values.
+    reasons: list[str] = []
+    joins: list[str] = []
+    for col in spec.columns:
+        reasons += _column_reasons(
+            col, f"t.{_ident('_v_' + col.name)}", f"t.{_ident(col.name)}"
+        )
+    for index, col in enumerate(c for c in spec.columns if c.references):
+        assert col.references is not None
+        ref_table, ref_col = col.references
+        alias = f"ref{index}"
+        joins.append(
+            f"LEFT JOIN (SELECT {_ident(ref_col)} AS key, bool_or(_reason IS NULL) AS loaded "
+            f"FROM {_ident('_final_' + ref_table)} WHERE {_ident(ref_col)} IS NOT NULL GROUP BY 1) {alias} "
+            f"ON t.{_ident(col.name)} = {alias}.key"
+        )
+        value = f"{_lit(col.name + ' ')} || {_shown('t.' + _ident(col.name))}"
+        reasons.append(
+            f"CASE WHEN t.{_ident(col.name)} IS NOT NULL AND {alias}.key IS NULL "
+            f"THEN {value} || {_lit(' not found in ' + ref_table)} "
+            f"WHEN {alias}.key IS NOT NULL AND NOT {alias}.loaded "
+            f"THEN {value} || {_lit(f' not found in {ref_table} (that row was rejected)')} END"
+        )
+    reasons += [_check_reason(check, "t") for check in spec.checks]
+
+    col_list = ", ".join(f"t.{_ident(c.name)}" for c in spec.columns)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {checked} AS
+        WITH text_values AS (
+            SELECT rowid + 1 AS _row_number, {", ".join(text_cols)}
+            FROM {_ident(source.stage)}
+        ),
+        typed AS (
+            SELECT *, {", ".join(typed_cols)} FROM text_values
+        )
+        SELECT t._row_number, {col_list},
+            nullif(concat_ws('; ', {", ".join(reasons)}), '') AS _reason
+        FROM typed AS t
+        {" ".join(joins)}
+        """
+    )
+
+    # 4. Duplicate keys: the first row (in file order) not rejected otherwise is kept.
+    keys = [_ident(k) for k in spec.primary_key]
+    key_join = " AND ".join(f"c.{k} = d.{k}" for k in keys)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {final} AS
+        SELECT c.* EXCLUDE (_reason),
+            CASE
+                WHEN c._reason IS NOT NULL THEN c._reason
+                WHEN d._first IS NOT NULL AND c._row_number <> d._first
+                    THEN 'duplicate primary key (' || {_key_text(spec, "c")} || ')'
+            END AS _reason
+        FROM {checked} AS c
+        LEFT JOIN (
+            SELECT {", ".join(keys)}, min(_row_number) AS _first
+            FROM {checked}
+            WHERE _reason IS NULL
+            GROUP BY ALL
+            HAVING count(*) > 1
+        ) AS d ON {key_join}
+        """
+    )
+    con.execute(f"DROP TABLE {checked}")
+    row = con.execute(f"SELECT count(*), count(_reason) FROM {final}").fetchone()
+    assert row is not None
+    total, rejected = int(row[0]), int(row[1])
+    return total - rejected, rejected
+
+
+def _collect_rejects(
+    con: duckdb.DuckDBPyConnection, source: _Source, order: int
+) -> None:
+    """Append the table's rejected rows, with the raw row as read, to ``_rejects``."""
+    pairs = ", ".join(f"{_lit(c)}, s.{_ident(c)}" for c in source.file_columns)
+    con.execute(
+        f"""
+        INSERT INTO _rejects
+        SELECT {_lit(source.spec.name)}, {_lit(source.path.name)}, f._row_number,
+            CAST(json_object({pairs}) AS VARCHAR), f._reason, {order}
+        FROM {_ident("_final_" + source.spec.name)} AS f
+        JOIN {_ident(source.stage)} AS s ON s.rowid = f._row_number - 1
+        WHERE f._reason IS NOT NULL
+        """
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _column_ddl(spec: TableSpec) -> str:
+    return ", ".join(
+        f"{_ident(c.name)} {c.duckdb_type}{' NOT NULL' if c.required else ''}"
+        for c in spec.columns
+    )
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    database: Path,
+    results: list[TableResult],
+    staged: dict[str, _Source],
+    loaded_at: dt.datetime,
+) -> None:
+    """Replace the raw layer and the rejects in one transaction."""
+    existed = database.exists()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con.execute(f"ATTACH {_lit(str(database))} AS wh")
+    except duckdb.Error as exc:
+        raise LoadError(
+            f"{database}: cannot open the warehouse database ({_error_text(exc)})"
+        ) from exc
+    raw, rej = f"wh.{_ident(RAW_SCHEMA)}", f"wh.{_ident(REJECTS_SCHEMA)}"
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {raw}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {rej}")
+        for spec in TABLES.values():
+            started = time.perf_counter()
+            target = f"{raw}.{_ident(spec.name)}"
+            con.execute(f"DROP TABLE IF EXISTS {target}")
+            con.execute(f"CREATE TABLE {target} ({_column_ddl(spec)})")
+            if spec.name in staged:
+                cols = ", ".join(_ident(c.name) for c in spec.columns)
+                con.execute(
+                    f"INSERT INTO {target} SELECT {cols} FROM {_ident('_final_' + spec.name)} "
+                    "WHERE _reason IS NULL ORDER BY _row_number"
+                )
+            con.execute(f"COMMENT ON TABLE {target} IS {_lit(spec.description)}")
+            for col in spec.columns:
+                con.execute(
+                    f"COMMENT ON COLUMN {target}.{_ident(col.name)} IS {_lit(col.description)}"
+                )
+            log.debug(
+                "wrote %s.%s in %.1fs",
+                RAW_SCHEMA,
+                spec.name,
+                time.perf_counter() - started,
+            )
+
+        rejected = f"{rej}.{_ident(REJECTED_ROWS_TABLE)}"
+        con.execute(f"DROP TABLE IF EXISTS {rejected}")
+        con.execute(
+            f"CREATE TABLE {rejected} (table_name VARCHAR NOT NULL, source_file VARCHAR NOT NULL, "
+            "row_number BIGINT NOT NULL, raw_row VARCHAR NOT NULL, reason VARCHAR NOT NULL)"
+        )
+        con.execute(
+            f"INSERT INTO {rejected} SELECT * EXCLUDE (_order) FROM _rejects ORDER BY _order, row_number"
+        )
+        con.execute(
+            f"COMMENT ON TABLE {rejected} IS 'One row per input row not loaded into raw, with every reason.'"
+        )
+
+        summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
+        con.execute(f"DROP TABLE IF EXISTS {summary}")
+        con.execute(
+            f"CREATE TABLE {summary} (table_name VARCHAR NOT NULL, source_file VARCHAR, "
+            "input_rows BIGINT NOT NULL, loaded_rows BIGINT NOT NULL, rejected_rows BIGINT NOT NULL, "
+            "loaded_at TIMESTAMP NOT NULL)"
+        )
+        con.executemany(
+            f"INSERT INTO {summary} VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    r.table,
+                    r.source_file,
+                    r.input_rows,
+                    r.loaded_rows,
+                    r.rejected_rows,
+                    loaded_at,
+                ]
+                for r in results
+            ],
+        )
+        con.execute(
+            f"COMMENT ON TABLE {summary} IS 'One row per contract table: counts of the last load.'"
+        )
+        con.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        con.execute("DETACH wh")
+        if not existed:
+            for leftover in (database, Path(str(database) + ".wal")):
+                leftover.unlink(missing_ok=True)
+        if isinstance(exc, duckdb.Error):
+            raise LoadError(
+                f"{database}: write failed, nothing was changed ({_error_text(exc)})"
+            ) from exc
+        raise
+    con.execute("DETACH wh")
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def load(
+    input_dir: str | Path, database: str | Path, assume_timezone: str = "UTC"
+) -> LoadResult:
+    """Load every contract table from ``input_dir`` into ``database``; raise LoadError on a fatal problem."""
+    started = time.perf_counter()
+    input_dir, database = Path(input_dir), Path(database)
+    warnings: list[str] = []
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
+        _set_timezone(con, assume_timezone)
+        files = discover_files(input_dir, warnings)
+
+        # Read everything first: every fatal problem surfaces before any write.
+        staged: dict[str, _Source] = {}
+        read_seconds: dict[str, float] = {}
+        for spec in TABLES.values():
+            if spec.name not in files:
+                message = f"{spec.name}: no input file, created empty (optional table)"
+                warnings.append(message)
+                log.info(message)
+                continue
+            t0 = time.perf_counter()
+            staged[spec.name] = stage_file(con, spec, files[spec.name], warnings)
+            read_seconds[spec.name] = time.perf_counter() - t0
+            log.info(
+                "%-32s read %12s rows from %s (%.1fs)",
+                spec.name,
+                f"{staged[spec.name].input_rows:,}",
+                files[spec.name].name,
+                read_seconds[spec.name],
+            )
+
+        con.execute(
+            "CREATE TABLE _rejects (table_name VARCHAR, source_file VARCHAR, row_number BIGINT, "
+            "raw_row VARCHAR, reason VARCHAR, _order INTEGER)"
+        )
+        results: list[TableResult] = []
+        for order, spec in enumerate(TABLES.values()):
+            source = staged.get(spec.name)
+            if source is None:
+                results.append(TableResult(spec.name, None, 0, 0, 0, 0.0))
+                continue
+            t0 = time.perf_counter()
+            loaded, rejected = validate_table(con, source, assume_timezone)
+            if loaded + rejected != source.input_rows:
+                raise RuntimeError(
+                    f"{spec.name}: loaded {loaded} + rejected {rejected} != input {source.input_rows}"
+                )
+            if rejected:
+                _collect_rejects(con, source, order)
+            con.execute(f"DROP TABLE {_ident(source.stage)}")
+            seconds = read_seconds[spec.name] + time.perf_counter() - t0
+            results.append(
+                TableResult(
+                    spec.name,
+                    source.path.name,
+                    source.input_rows,
+                    loaded,
+                    rejected,
+                    seconds,
+                )
+            )
+            log.info(
+                "%-32s loaded %10s, rejected %8s (%.1fs)",
+                spec.name,
+                f"{loaded:,}",
+                f"{rejected:,}",
+                time.perf_counter() - t0,
+            )
+
+        t0 = time.perf_counter()
+        loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        _write(con, database, results, staged, loaded_at)
+        log.info("wrote %s in %.1fs", database, time.perf_counter() - t0)
+    finally:
+        con.close()
+    return LoadResult(
+        database=database,
+        tables=results,
+        seconds=time.perf_counter() - started,
+        warnings=warnings,
+    )
+
+
+def format_summary(result: LoadResult) -> str:
+    """The per-table count table printed at the end of a run."""
+    header = f"{'table':<34}{'input':>12}{'loaded':>12}{'rejected':>10}"
+    lines = [header, "-" * len(header)]
+    for r in result.tables:
+        source = "" if r.source_file else "  (no file)"
+        lines.append(
+            f"{r.table:<34}{r.input_rows:>12,}{r.loaded_rows:>12,}{r.rejected_rows:>10,}{source}"
+        )
+    lines.append("-" * len(header))
+    lines.append(
+        f"{'total':<34}{result.input_rows:>12,}{result.loaded_rows:>12,}{result.rejected_rows:>10,}"
+    )
+    lines.append(f"loaded into {result.database} in {result.seconds:.1f}s")
+    if result.rejected_rows:
+        lines.append(
+            f"rejected rows and reasons: {REJECTS_SCHEMA}.{REJECTED_ROWS_TABLE}"
+        )
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="load_raw.py",
+        description="Check a folder of raw files against the raw contract and load it into the warehouse.",
+    )
+    parser.add_argument(
+        "--input",
+        required=True,
+        type=Path,
+        help="folder with one file per table: <table>.csv, <table>.csv.gz or <table>.parquet",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help=f"DuckDB file to load (default: $WAREHOUSE_PATH or {DEFAULT_DATABASE})",
+    )
+    parser.add_argument(
+        "--assume-timezone",
+        default="UTC",
+        help="IANA time zone of timestamps written without an offset (default: UTC)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log debug details"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)-7s %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+    database = args.database or Path(
+        os.environ.get("WAREHOUSE_PATH") or DEFAULT_DATABASE
+    )
+    try:
+        result = load(args.input, database, args.assume_timezone)
+    except LoadError as exc:
+        print(f"load_raw: error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    print(format_summary(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
