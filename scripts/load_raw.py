@@ -36,7 +36,7 @@ if __package__ in (None, ""):
     # Run as a script (`python scripts/load_raw.py`): make `scripts` importable.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.raw_contract import (  # noqa: E402
+from scripts.raw_contract import (
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,
     FILE_SUFFIXES,
@@ -142,7 +142,7 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _num(value: int | float) -> str:
+def _num(value: float) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
@@ -275,6 +275,7 @@ def stage_file(
         by_key.setdefault(key, name)
     mapping = {c: by_key[c] for c in spec.column_names if c in by_key}
 
+    missing_optional = []
     for col in spec.columns:
         if col.name in mapping:
             continue
@@ -286,9 +287,9 @@ def stage_file(
                 f"{path}: required column {col.name!r} is missing "
                 f"(expected a header with {col.name!r}: {col.type}, {col.description}){hint}"
             )
-        message = (
-            f"{path.name}: optional column {col.name!r} is missing, loaded as NULL"
-        )
+        missing_optional.append(col.name)
+    if missing_optional:
+        message = f"{path.name}: optional column(s) missing, loaded as NULL: {', '.join(missing_optional)}"
         warnings.append(message)
         log.warning(message)
     extra = [c for c in file_columns if c not in mapping.values()]
@@ -419,7 +420,7 @@ def _check_reason(check: RowCheck, alias: str) -> str:
         expected = " ".join(
             f"{'+' if sign > 0 else '-'} {ref(term)}" for sign, term in check.terms
         )
-        expected = expected[2:] if expected.startswith("+ ") else expected
+        expected = expected.removeprefix("+ ")
         tolerance = _num(check.tolerance)
         return (
             f"CASE WHEN abs({col} - ({expected})) > {tolerance} THEN "
@@ -455,6 +456,7 @@ def validate_table(
     con: duckdb.DuckDBPyConnection, source: _Source, timezone: str
 ) -> tuple[int, int]:
     """Build ``_final_<table>``: typed columns, ``_row_number`` and ``_reason`` (NULL = loaded)."""
+    started = time.perf_counter()
     spec = source.spec
     name = spec.name
     checked, final = _ident(f"_checked_{name}"), _ident(f"_final_{name}")
@@ -517,29 +519,42 @@ def validate_table(
         """
     )
 
+    log.debug("%s: rules checked in %.1fs", name, time.perf_counter() - started)
+
     # 4. Duplicate keys: the first row (in file order) not rejected otherwise is kept.
     keys = [_ident(k) for k in spec.primary_key]
-    key_join = " AND ".join(f"c.{k} = d.{k}" for k in keys)
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {final} AS
-        SELECT c.* EXCLUDE (_reason),
-            CASE
-                WHEN c._reason IS NOT NULL THEN c._reason
-                WHEN d._first IS NOT NULL AND c._row_number <> d._first
-                    THEN 'duplicate primary key (' || {_key_text(spec, "c")} || ')'
-            END AS _reason
-        FROM {checked} AS c
-        LEFT JOIN (
-            SELECT {", ".join(keys)}, min(_row_number) AS _first
-            FROM {checked}
-            WHERE _reason IS NULL
-            GROUP BY ALL
-            HAVING count(*) > 1
-        ) AS d ON {key_join}
+        CREATE OR REPLACE TEMP TABLE _duplicates AS
+        SELECT {", ".join(keys)}, min(_row_number) AS _first
+        FROM {checked}
+        WHERE _reason IS NULL
+        GROUP BY ALL
+        HAVING count(*) > 1
         """
     )
-    con.execute(f"DROP TABLE {checked}")
+    duplicates = con.execute("SELECT count(*) FROM _duplicates").fetchone()
+    if duplicates and duplicates[0]:
+        key_join = " AND ".join(f"c.{k} = d.{k}" for k in keys)
+        con.execute(
+            f"""
+            CREATE OR REPLACE TABLE {final} AS
+            SELECT c.* EXCLUDE (_reason),
+                CASE
+                    WHEN c._reason IS NOT NULL THEN c._reason
+                    WHEN d._first IS NOT NULL AND c._row_number <> d._first
+                        THEN 'duplicate primary key (' || {_key_text(spec, "c")} || ')'
+                END AS _reason
+            FROM {checked} AS c
+            LEFT JOIN _duplicates AS d ON {key_join}
+            """
+        )
+        con.execute(f"DROP TABLE {checked}")
+    else:
+        con.execute(f"DROP TABLE IF EXISTS {final}")
+        con.execute(f"ALTER TABLE {checked} RENAME TO {final}")
+    con.execute("DROP TABLE _duplicates")
+    log.debug("%s: keys checked in %.1fs", name, time.perf_counter() - started)
     row = con.execute(f"SELECT count(*), count(_reason) FROM {final}").fetchone()
     assert row is not None
     total, rejected = int(row[0]), int(row[1])
@@ -603,7 +618,7 @@ def _write(
                 cols = ", ".join(_ident(c.name) for c in spec.columns)
                 con.execute(
                     f"INSERT INTO {target} SELECT {cols} FROM {_ident('_final_' + spec.name)} "
-                    "WHERE _reason IS NULL ORDER BY _row_number"
+                    "WHERE _reason IS NULL"
                 )
             con.execute(f"COMMENT ON TABLE {target} IS {_lit(spec.description)}")
             for col in spec.columns:
@@ -654,7 +669,9 @@ def _write(
         con.execute(
             f"COMMENT ON TABLE {summary} IS 'One row per contract table: counts of the last load.'"
         )
+        t0 = time.perf_counter()
         con.execute("COMMIT")
+        log.debug("committed in %.1fs", time.perf_counter() - t0)
     except BaseException as exc:
         try:
             con.execute("ROLLBACK")
