@@ -27,7 +27,7 @@ from scripts.raw_contract import (
     ColumnSpec,
     RowCheck,
     TableSpec,
-)  # noqa: E402
+)
 
 log = logging.getLogger("render_sources")
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,15 +98,17 @@ FRESHNESS: dict[str, tuple[str, int, int] | None] = {
     "finance_exchange_rates": ("cast(rate_date as timestamp)", 2, 7),
     "org_headcount": ("cast(month as timestamp)", 45, 75),
 }
+NO_FRESHNESS_REASON: dict[str, str] = {
+    "shop_order_items": "No freshness check: the table has no timestamp of its own; "
+    "its freshness is that of shop.orders.",
+}
 
 
 def system_of(table: TableSpec) -> SourceSystem:
     for system in SYSTEMS:
         if table.name.startswith(system.prefix):
             return system
-    raise ValueError(
-        f"raw table {table.name!r} has no source system (add one to SYSTEMS)"
-    )
+    raise ValueError(f"raw table {table.name!r} has no source system (add one to SYSTEMS)")
 
 
 def source_table_name(table: TableSpec) -> str:
@@ -120,9 +122,7 @@ def column_tests(table: TableSpec, column: ColumnSpec) -> list[object]:
     if table.primary_key == (column.name,):
         tests.append("unique")
     if column.allowed:
-        tests.append(
-            {"accepted_values": {"arguments": {"values": list(column.allowed)}}}
-        )
+        tests.append({"accepted_values": {"arguments": {"values": list(column.allowed)}}})
     if column.min_value is not None or column.max_value is not None:
         args: dict[str, object] = {}
         if column.min_value is not None:
@@ -130,15 +130,11 @@ def column_tests(table: TableSpec, column: ColumnSpec) -> list[object]:
         if column.max_value is not None:
             # "up to the current year" is evaluated when the test runs, not frozen into the file
             args["max_value"] = (
-                "extract(year from current_date)"
-                if column.max_value == CURRENT_YEAR
-                else column.max_value
+                "extract(year from current_date)" if column.max_value == CURRENT_YEAR else column.max_value
             )
         if column.min_exclusive:
             if column.max_value is not None:
-                raise ValueError(
-                    f"{table.name}.{column.name}: exclusive min with a max is not rendered"
-                )
+                raise ValueError(f"{table.name}.{column.name}: exclusive min with a max is not rendered")
             args["inclusive"] = False
         tests.append({"accepted_range": {"arguments": args}})
     if column.references:
@@ -159,10 +155,7 @@ def column_tests(table: TableSpec, column: ColumnSpec) -> list[object]:
 
 def check_expression(check: RowCheck) -> str:
     if check.kind == "equals_sum":
-        terms = " ".join(
-            f"{'+' if sign > 0 else '-'} coalesce({name}, 0)"
-            for sign, name in check.terms
-        )
+        terms = " ".join(f"{'+' if sign > 0 else '-'} coalesce({name}, 0)" for sign, name in check.terms)
         return f"abs({check.column} - (0 {terms})) <= {check.tolerance}"
     if check.kind == "not_before":
         return f"{check.column} is null or {check.other} is null or {check.column} >= {check.other}"
@@ -174,11 +167,7 @@ def check_expression(check: RowCheck) -> str:
 
 
 def render_table(table: TableSpec) -> dict[str, object]:
-    required = (
-        "required"
-        if table.required
-        else "optional (loaded empty when its file is missing)"
-    )
+    required = "required" if table.required else "optional (loaded empty when its file is missing)"
     entry: dict[str, object] = {
         "name": source_table_name(table),
         "identifier": table.name,
@@ -187,6 +176,7 @@ def render_table(table: TableSpec) -> dict[str, object]:
     }
     freshness = FRESHNESS[table.name]
     if freshness is None:
+        entry["description"] = f"{entry['description']} {NO_FRESHNESS_REASON[table.name]}"
         entry["config"] = {"freshness": None}
     else:
         field, warn, error = freshness
@@ -254,9 +244,7 @@ def render_all() -> dict[Path, str]:
                 }
             ],
         }
-        text = HEADER + yaml.safe_dump(
-            doc, sort_keys=False, width=100, allow_unicode=True
-        )
+        text = HEADER + yaml.safe_dump(doc, sort_keys=False, width=100, allow_unicode=True)
         files[STAGING / system.name / f"_{system.name}__sources.yml"] = text
     return files
 

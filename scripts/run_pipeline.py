@@ -48,10 +48,7 @@ def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
         planted = json.loads(truth.read_text()).get("planted", {})
     except json.JSONDecodeError:
         return False
-    return (
-        float(planted.get("scale", -1)) == float(scale)
-        and int(planted.get("seed", -1)) == seed
-    )
+    return float(planted.get("scale", -1)) == float(scale) and int(planted.get("seed", -1)) == seed
 
 
 def raw_row_counts(warehouse: Path) -> list[tuple[str, int, int, int]]:
@@ -81,9 +78,7 @@ def dbt_results(run_results: Path) -> dict[str, dict[str, int]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("data/generated"))
-    parser.add_argument(
-        "--warehouse", type=Path, default=Path("warehouse/ecommerce.duckdb")
-    )
+    parser.add_argument("--warehouse", type=Path, default=Path("warehouse/ecommerce.duckdb"))
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
@@ -147,9 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(
         f"warehouse : {(ROOT / args.warehouse).resolve() if not args.warehouse.is_absolute() else args.warehouse}"
     )
-    lines.append(
-        f"docs      : {ROOT / 'target' / 'index.html'}  (serve with: make docs-serve)"
-    )
+    lines.append(f"docs      : {ROOT / 'target' / 'index.html'}  (serve with: make docs-serve)")
     lines.append(f"data      : {args.data_dir} (scale {args.scale}, seed {args.seed})")
     lines.append("")
     lines.append(f"{'raw table':<34}{'input':>12}{'loaded':>12}{'rejected':>10}")
@@ -162,9 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append("")
     for kind in ("model", "seed", "test", "unit_test"):
         if kind in build_counts:
-            summary = ", ".join(
-                f"{n} {status}" for status, n in sorted(build_counts[kind].items())
-            )
+            summary = ", ".join(f"{n} {status}" for status, n in sorted(build_counts[kind].items()))
             lines.append(f"dbt {kind + 's':<11}: {summary}")
     lines.append("")
     for step, seconds in timings.steps.items():
