@@ -43,7 +43,8 @@ run: $(STAMP)  ## the main job: generate, load, dbt build, dbt docs, print a sum
 	$(PY) scripts/run_pipeline.py --data-dir $(DATA_DIR) --warehouse $(WAREHOUSE_PATH) \
 		--scale $(SCALE) --seed $(SEED)
 
-test: $(STAMP) lint check pytest dbt-test  ## every check: linters, project checks, pytest, dbt build
+test: $(STAMP) lint check dbt-test  ## every check: linters, project checks, dbt build, pytest
+	TEST_WAREHOUSE=$(TEST_WAREHOUSE) TEST_DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest -q tests
 	@echo "make test: all checks passed"
 
 lint: lint-python lint-sql  ## ruff and sqlfluff
@@ -60,7 +61,7 @@ check: $(STAMP)  ## the house-style rules (naming, layering, docs, keys) and sou
 	$(DBT) parse --quiet
 	$(PY) scripts/check_project.py --manifest target/manifest.json
 
-pytest: $(STAMP)  ## the Python tests (loader, generator, project checks)
+pytest: $(STAMP)  ## the Python tests alone (builds its own small warehouse for the end-to-end ones)
 	$(PY) -m pytest -q tests
 
 dbt-test: $(STAMP)  ## full dbt build (models, data tests, unit tests) on a small generated data set

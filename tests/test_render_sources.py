@@ -1,0 +1,54 @@
+"""The dbt sources YAML is rendered from the raw contract and must stay in step."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import yaml
+
+from scripts import raw_contract, render_sources
+
+
+def test_committed_sources_yaml_matches_the_contract() -> None:
+    assert render_sources.main(["--check"]) == 0
+
+
+def test_check_fails_when_the_contract_changes(monkeypatch) -> None:
+    orders = raw_contract.TABLES["shop_orders"]
+    extra = raw_contract.ColumnSpec(name="loyalty_points", type="integer", description="Points earned.")
+    changed = dataclasses.replace(orders, columns=(*orders.columns, extra))
+    monkeypatch.setitem(render_sources.TABLES, "shop_orders", changed)
+    assert render_sources.main(["--check"]) == 1
+
+
+def test_every_contract_table_and_column_is_a_described_source() -> None:
+    rendered = {}
+    for text in render_sources.render_all().values():
+        for source in yaml.safe_load(text)["sources"]:
+            assert source["description"]
+            for table in source["tables"]:
+                assert table["description"]
+                rendered[table["identifier"]] = table
+    assert set(rendered) == set(raw_contract.TABLES)
+    for name, spec in raw_contract.TABLES.items():
+        columns = rendered[name]["columns"]
+        assert [c["name"] for c in columns] == list(spec.column_names)
+        assert all(c["description"].strip() for c in columns)
+
+
+def test_contract_rules_become_tests() -> None:
+    rendered = {}
+    for text in render_sources.render_all().values():
+        for source in yaml.safe_load(text)["sources"]:
+            for table in source["tables"]:
+                rendered[table["identifier"]] = {c["name"]: c.get("data_tests", []) for c in table["columns"]}
+    orders = rendered["shop_orders"]
+    assert "unique" in orders["order_id"] and "not_null" in orders["order_id"]
+    assert {
+        "accepted_values": {
+            "arguments": {"values": list(raw_contract.TABLES["shop_orders"].column("status").allowed)}
+        }
+    } in orders["status"]
+    items = rendered["shop_order_items"]
+    assert any("relationships" in t for t in items["order_id"] if isinstance(t, dict))
+    assert any("accepted_range" in t for t in rendered["survey_nps"]["score"] if isinstance(t, dict))

@@ -1,0 +1,51 @@
+"""A built warehouse for tests that check the project end to end.
+
+`make test` builds one (generate -> load -> dbt build) before pytest runs and
+passes its path in TEST_WAREHOUSE, with the generated data in TEST_DATA_DIR, so
+the tests reuse it. Run alone, pytest builds its own small one the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_warehouse(workdir: Path, scale: str = "0.02", seed: str = "42") -> tuple[Path, Path]:
+    """Generate, load and dbt-build a small warehouse in workdir; return (database, data dir)."""
+    data_dir = workdir / "data"
+    database = workdir / "warehouse.duckdb"
+    env = dict(os.environ)
+    env.update(
+        WAREHOUSE_PATH=str(database),
+        DBT_PROFILES_DIR=str(ROOT),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+    )
+    python = sys.executable
+    dbt = str(Path(python).parent / "dbt")
+    steps = [
+        [python, "scripts/generate_data.py", "--out", str(data_dir), "--scale", scale, "--seed", seed],
+        [python, "scripts/load_raw.py", "--input", str(data_dir), "--database", str(database)],
+        [dbt, "build", "--quiet", "--target-path", str(workdir / "target")],
+    ]
+    for cmd in steps:
+        result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return database, data_dir
+
+
+def warehouse_paths(tmp_factory) -> tuple[Path, Path]:
+    """The warehouse built by `make test`, or a freshly built one."""
+    database = os.environ.get("TEST_WAREHOUSE")
+    data_dir = os.environ.get("TEST_DATA_DIR")
+    if database and data_dir:
+        db_path, data_path = ROOT / database, ROOT / data_dir
+        if not db_path.exists():
+            raise FileNotFoundError(f"TEST_WAREHOUSE={database} does not exist: run `make dbt-test` first")
+        return db_path, data_path
+    return build_warehouse(tmp_factory.mktemp("warehouse"))
