@@ -26,7 +26,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,14 +58,21 @@ EXIT_FATAL = 2
 # ISO-8601 as accepted: a date, optionally a time, optionally an offset (only
 # after a time). DuckDB's own casts are more lenient ('infinity', '2025-3-1',
 # zone names), hence the pattern first.
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?)?$"
+TIMESTAMP_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}"  # date
+    r"([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?"  # time
+    r"([Zz]|[+-]\d{2}(:?\d{2})?)?)?$"  # offset
+)
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # An integral value may carry a zero fraction ("3.0"), as float-typed exports write it.
 INTEGER_PATTERN = r"^[+-]?\d+(\.0+)?$"
 DECIMAL_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
-# Characters trimmed around every value.
-_WHITESPACE = "chr(32) || chr(9) || chr(10) || chr(13)"
+UTC_NAMES = frozenset({"UTC", "Etc/UTC"})
+
+# Characters trimmed around every value, as SQL literals (E'' strings take escapes).
+_WHITESPACE_CHARS = ("' '", "E'\\t'", "E'\\n'", "E'\\r'")
+_WHITESPACE = "E' \\t\\n\\r'"
 _MAX_SHOWN = 60
 
 FORMAT_EXPECTATIONS = {
@@ -126,9 +133,13 @@ class _Source:
     spec: TableSpec
     path: Path
     stage: str  # all-VARCHAR copy of the file, rowid = file order
-    file_columns: list[str]  # column names as in the file
-    mapping: dict[str, str]  # contract column -> file column
+    file_columns: list[str]  # column names as in the file; staged as _c0, _c1, ...
+    mapping: dict[str, str]  # contract column -> staged column
     input_rows: int = 0
+    # False once a join may have shuffled the checked rows: they are then
+    # sorted back into file order when written.
+    in_file_order: bool = True
+    seconds: float = 0.0
 
 
 # --------------------------------------------------------------------------- SQL helpers
@@ -154,15 +165,25 @@ def _shown(expr: str) -> str:
     )
 
 
+_ERROR_DETAILS = (
+    "Expected Number of Columns",
+    "Value with unterminated quote",
+    "Invalid unicode",
+    "It was not possible",
+)
+
+
 def _error_text(exc: BaseException) -> str:
-    """The first meaningful line of a DuckDB error."""
+    """DuckDB's error, shortened to one line: what failed and, for CSV, where and why."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = lines[0] if lines else type(exc).__name__
-    if len(lines) > 1 and not text.endswith("."):
-        text = f"{text}: {lines[1]}"
-    elif len(lines) > 1 and "sniffing" in text:
-        text = f"{text} {lines[1]}"
-    return text
+    lines = [line for line in lines if not line.startswith("LINE ") and set(line) != {"^"}]
+    if not lines:
+        return type(exc).__name__
+    text = lines[0].rstrip(":.")
+    detail = next((line for line in lines[1:] if line.startswith(_ERROR_DETAILS)), None)
+    if detail:
+        text = f"{text}: {detail}"
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 # --------------------------------------------------------------------------- discovery
@@ -179,9 +200,7 @@ def _suffix_of(name: str) -> tuple[str, str] | None:
 def discover_files(input_dir: Path, warnings: list[str]) -> dict[str, Path]:
     """Map each contract table to its one input file; fatal on ambiguity or a missing required table."""
     if not input_dir.is_dir():
-        raise LoadError(
-            f"{input_dir}: input folder not found (expected a folder of raw files)"
-        )
+        raise LoadError(f"{input_dir}: input folder not found (expected a folder of raw files)")
     found: dict[str, list[Path]] = {}
     for path in sorted(input_dir.iterdir()):
         if path.name.startswith("."):
@@ -204,76 +223,49 @@ def discover_files(input_dir: Path, warnings: list[str]) -> dict[str, Path]:
     for spec in TABLES.values():
         if spec.required and spec.name not in files:
             options = " or ".join(spec.name + s for s in FILE_SUFFIXES)
-            raise LoadError(
-                f"{input_dir}: required table {spec.name} is missing (expected a file {options})"
-            )
+            raise LoadError(f"{input_dir}: required table {spec.name} is missing (expected a file {options})")
     return files
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def _set_timezone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
-    known = con.execute(
-        "SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [tz]
+def _set_timezone(con: duckdb.DuckDBPyConnection, tz: str) -> str:
+    """Validate ``tz`` and make it the session zone; return its canonical name."""
+    row = con.execute(
+        "SELECT min(name) FROM pg_timezone_names() WHERE lower(name) = lower(?)", [tz]
     ).fetchone()
-    if not known or known[0] == 0:
+    if not row or row[0] is None:
         raise LoadError(
             f"--assume-timezone: unknown time zone {tz!r} (expected an IANA name such as UTC or Europe/Paris)"
         )
-    con.execute(f"SET TimeZone = {_lit(tz)}")
+    canonical = str(row[0])
+    con.execute(f"SET TimeZone = {_lit(canonical)}")
+    return canonical
 
 
 def _read_sql(path: Path, suffix: str) -> str:
     if suffix == ".parquet":
         return f"read_parquet({_lit(str(path))})"
     compression = "gzip" if suffix == ".csv.gz" else "none"
+    # Everything the sniffer could guess is pinned, except the line ending: a
+    # guessed comment character or skipped lines would drop rows silently.
     return (
         f"read_csv({_lit(str(path))}, header = true, all_varchar = true, delim = ',', "
-        f"quote = '\"', escape = '\"', encoding = 'utf-8', compression = '{compression}', "
-        "strict_mode = true, null_padding = false)"
+        f"quote = '\"', escape = '\"', comment = '', skip = 0, encoding = 'utf-8', "
+        f"compression = '{compression}', strict_mode = true, null_padding = false)"
     )
 
 
-def stage_file(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, warnings: list[str]
-) -> _Source:
-    """Read one file completely into an all-text table; fatal if unreadable or a required column is missing."""
-    parsed = _suffix_of(path.name)
-    assert parsed is not None
-    suffix = parsed[1]
-    expected = FORMAT_EXPECTATIONS[suffix]
-    if path.stat().st_size == 0:
-        raise LoadError(f"{path}: file is empty (expected {expected})")
-    stage = f"_stage_{spec.name}"
-    reader = _read_sql(path, suffix)
-    try:
-        described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
-        file_columns = [row[0] for row in described]
-        if suffix == ".parquet":
-            # Parquet values are turned into text too, so both formats pass the same checks.
-            select = ", ".join(
-                f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in file_columns
-            )
-        else:
-            select = "*"
-        con.execute(
-            f"CREATE OR REPLACE TABLE {_ident(stage)} AS SELECT {select} FROM {reader}"
-        )
-    except duckdb.Error as exc:
-        raise LoadError(
-            f"{path}: not readable as {expected} ({_error_text(exc)})"
-        ) from exc
-
-    by_key: dict[str, str] = {}
-    for name in file_columns:
+def _map_columns(spec: TableSpec, path: Path, file_columns: list[str], warnings: list[str]) -> dict[str, int]:
+    """Contract column -> position in the file (names match trimmed and case-insensitively)."""
+    positions: dict[str, int] = {}
+    for index, name in enumerate(file_columns):
         key = name.strip().lower()
-        if key in by_key and key in spec.column_names:
-            raise LoadError(
-                f"{path}: column {key!r} appears twice (expected each contract column once)"
-            )
-        by_key.setdefault(key, name)
-    mapping = {c: by_key[c] for c in spec.column_names if c in by_key}
+        if key in positions and key in spec.column_names:
+            raise LoadError(f"{path}: column {key!r} appears twice (expected each contract column once)")
+        positions.setdefault(key, index)
+    mapping = {c: positions[c] for c in spec.column_names if c in positions}
 
     missing_optional = []
     for col in spec.columns:
@@ -292,19 +284,48 @@ def stage_file(
         message = f"{path.name}: optional column(s) missing, loaded as NULL: {', '.join(missing_optional)}"
         warnings.append(message)
         log.warning(message)
-    extra = [c for c in file_columns if c not in mapping.values()]
+    extra = [name for index, name in enumerate(file_columns) if index not in mapping.values()]
     if extra:
         message = f"{path.name}: extra column(s) ignored: {', '.join(extra)}"
         warnings.append(message)
         log.warning(message)
+    return mapping
 
+
+def stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, warnings: list[str]) -> _Source:
+    """Read one file completely into an all-text table; fatal if unreadable or a required column is missing.
+
+    Staged columns are named by position (``_c0``, ``_c1``, ...), so whatever
+    the file's header holds (quotes, ``rowid``, odd case) cannot clash.
+    """
+    parsed = _suffix_of(path.name)
+    assert parsed is not None
+    suffix = parsed[1]
+    expected = FORMAT_EXPECTATIONS[suffix]
+    if path.stat().st_size == 0:
+        raise LoadError(f"{path}: file is empty (expected {expected})")
+    reader = _read_sql(path, suffix)
+    try:
+        file_columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+    except duckdb.Error as exc:
+        raise LoadError(f"{path}: not readable as {expected} ({_error_text(exc)})") from exc
+    # The header is checked before the whole file is read: a missing column fails fast.
+    mapping = _map_columns(spec, path, file_columns, warnings)
+
+    stage = f"_stage_{spec.name}"
+    # Parquet values are turned into text too, so every format passes the same checks.
+    select = ", ".join(f"CAST({_ident(name)} AS VARCHAR) AS _c{i}" for i, name in enumerate(file_columns))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {_ident(stage)} AS SELECT {select} FROM {reader}")
+    except duckdb.Error as exc:
+        raise LoadError(f"{path}: not readable as {expected} ({_error_text(exc)})") from exc
     count = con.execute(f"SELECT count(*) FROM {_ident(stage)}").fetchone()
     return _Source(
         spec=spec,
         path=path,
         stage=stage,
         file_columns=file_columns,
-        mapping=mapping,
+        mapping={name: f"_c{index}" for name, index in mapping.items()},
         input_rows=int(count[0]) if count else 0,
     )
 
@@ -313,11 +334,9 @@ def stage_file(
 
 
 def _trimmed(expr: str) -> str:
-    """Trimmed value, NULL when empty. The cheap test skips trim() for clean values."""
+    """Trimmed value, NULL when empty. The cheap edge test skips trim() for clean values."""
     edges = " OR ".join(
-        f"{fn}({expr}, chr({code}))"
-        for fn in ("starts_with", "ends_with")
-        for code in (32, 9, 10, 13)
+        f"{fn}({expr}, {char})" for fn in ("starts_with", "ends_with") for char in _WHITESPACE_CHARS
     )
     return f"nullif(CASE WHEN {edges} THEN trim({expr}, {_WHITESPACE}) ELSE {expr} END, '')"
 
@@ -326,19 +345,15 @@ def _typed(col: ColumnSpec, v: str, timezone: str) -> str:
     """SQL turning the trimmed text ``v`` into the column's type; NULL when it does not parse."""
     if col.type == "string":
         if col.allowed:
-            whens = " ".join(
-                f"WHEN {_lit(a.lower())} THEN {_lit(a)}" for a in col.allowed
-            )
+            whens = " ".join(f"WHEN {_lit(a.lower())} THEN {_lit(a)}" for a in col.allowed)
             return f"CASE lower({v}) {whens} END"
         return v
     if col.type == "timestamp":
         aware = f"make_timestamp(epoch_us(try_cast({v} AS TIMESTAMPTZ)))"
-        if timezone == "UTC":
+        if timezone in UTC_NAMES:
             # Offset-less text is already UTC; the plain cast is much cheaper than
             # ICU, but it ignores offsets, so only use it when there is none.
-            has_offset = (
-                f"(length({v}) > 10 AND regexp_matches(substr({v}, 12), '[Zz+-]'))"
-            )
+            has_offset = f"(length({v}) > 10 AND regexp_matches(substr({v}, 12), '[Zz+-]'))"
             parsed = f"CASE WHEN {has_offset} THEN {aware} ELSE try_cast({v} AS TIMESTAMP) END"
         else:
             parsed = aware
@@ -373,9 +388,7 @@ def _column_reasons(col: ColumnSpec, v: str, t: str) -> list[str]:
     name = col.name
     reasons = []
     if col.required:
-        reasons.append(
-            f"CASE WHEN {v} IS NULL THEN {_lit(name + ' is missing (required)')} END"
-        )
+        reasons.append(f"CASE WHEN {v} IS NULL THEN {_lit(name + ' is missing (required)')} END")
     if col.type != "string" or col.allowed:
         reasons.append(
             f"CASE WHEN {v} IS NOT NULL AND {t} IS NULL "
@@ -391,9 +404,7 @@ def _column_reasons(col: ColumnSpec, v: str, t: str) -> list[str]:
     if range_text:
         conditions = []
         if col.min_value is not None:
-            conditions.append(
-                f"{t} {'<=' if col.min_exclusive else '<'} {_num(col.min_value)}"
-            )
+            conditions.append(f"{t} {'<=' if col.min_exclusive else '<'} {_num(col.min_value)}")
         if col.max_value is not None:
             conditions.append(f"{t} > {_num(col.max_value)}")
         reasons.append(
@@ -417,15 +428,17 @@ def _check_reason(check: RowCheck, alias: str) -> str:
 
     col = ref(check.column)
     if check.kind == "equals_sum":
-        expected = " ".join(
-            f"{'+' if sign > 0 else '-'} {ref(term)}" for sign, term in check.terms
-        )
-        expected = expected.removeprefix("+ ")
+
+        def signed_sum(render) -> str:
+            terms = " ".join(f"{'+' if sign > 0 else '-'} {render(term)}" for sign, term in check.terms)
+            return terms.removeprefix("+ ")
+
+        expected, formula = signed_sum(ref), signed_sum(str)
         tolerance = _num(check.tolerance)
         return (
             f"CASE WHEN abs({col} - ({expected})) > {tolerance} THEN "
-            f"{_lit(check.column + ' ')} || {text(check.column)} || {_lit(' does not match ')} || "
-            f"{_lit(check.description.split('=', 1)[1].strip() + ' = ')} || CAST(({expected}) AS VARCHAR) || "
+            f"{_lit(check.column + ' ')} || {text(check.column)} || "
+            f"{_lit(f' does not match {formula} = ')} || CAST(({expected}) AS VARCHAR) || "
             f"{_lit(f' (tolerance {tolerance})')} END"
         )
     if check.kind in ("not_before", "not_above"):
@@ -446,16 +459,22 @@ def _check_reason(check: RowCheck, alias: str) -> str:
 
 def _key_text(spec: TableSpec, alias: str) -> str:
     parts = [
-        f"{_lit(k + '=')} || '''' || CAST({alias}.{_ident(k)} AS VARCHAR) || ''''"
-        for k in spec.primary_key
+        f"{_lit(k + '=')} || '''' || CAST({alias}.{_ident(k)} AS VARCHAR) || ''''" for k in spec.primary_key
     ]
     return " || ', ' || ".join(parts)
 
 
 def validate_table(
-    con: duckdb.DuckDBPyConnection, source: _Source, timezone: str
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    timezone: str,
+    parents: Collection[str],
 ) -> tuple[int, int]:
-    """Build ``_final_<table>``: typed columns, ``_row_number`` and ``_reason`` (NULL = loaded)."""
+    """Build ``_final_<table>``: typed columns, ``_row_number`` and ``_reason`` (NULL = loaded).
+
+    ``parents`` are the tables already validated, which references are checked
+    against. Returns (loaded, rejected) row counts.
+    """
     started = time.perf_counter()
     spec = source.spec
     name = spec.name
@@ -473,25 +492,26 @@ def validate_table(
         text_cols.append(f"{expr} AS {_ident('_v_' + col.name)}")
     # 2. Typed values.
     typed_cols = [
-        f"{_typed(col, _ident('_v_' + col.name), timezone)} AS {_ident(col.name)}"
-        for col in spec.columns
+        f"{_typed(col, _ident('_v_' + col.name), timezone)} AS {_ident(col.name)}" for col in spec.columns
     ]
     # 3. Reasons: per column, references, then row checks on the typed values.
     reasons: list[str] = []
     joins: list[str] = []
     for col in spec.columns:
-        reasons += _column_reasons(
-            col, f"t.{_ident('_v_' + col.name)}", f"t.{_ident(col.name)}"
-        )
+        reasons += _column_reasons(col, f"t.{_ident('_v_' + col.name)}", f"t.{_ident(col.name)}")
     for index, col in enumerate(c for c in spec.columns if c.references):
         assert col.references is not None
         ref_table, ref_col = col.references
         alias = f"ref{index}"
-        joins.append(
-            f"LEFT JOIN (SELECT {_ident(ref_col)} AS key, bool_or(_reason IS NULL) AS loaded "
-            f"FROM {_ident('_final_' + ref_table)} WHERE {_ident(ref_col)} IS NOT NULL GROUP BY 1) {alias} "
-            f"ON t.{_ident(col.name)} = {alias}.key"
-        )
+        if ref_table in parents:
+            keys_sql = (
+                f"SELECT {_ident(ref_col)} AS key, bool_or(_reason IS NULL) AS loaded "
+                f"FROM {_ident('_final_' + ref_table)} "
+                f"WHERE {_ident(ref_col)} IS NOT NULL GROUP BY 1"
+            )
+        else:  # no file for the referenced table: nothing can match
+            keys_sql = "SELECT CAST(NULL AS VARCHAR) AS key, true AS loaded WHERE false"
+        joins.append(f"LEFT JOIN ({keys_sql}) AS {alias} ON t.{_ident(col.name)} = {alias}.key")
         value = f"{_lit(col.name + ' ')} || {_shown('t.' + _ident(col.name))}"
         reasons.append(
             f"CASE WHEN t.{_ident(col.name)} IS NOT NULL AND {alias}.key IS NULL "
@@ -500,6 +520,7 @@ def validate_table(
             f"THEN {value} || {_lit(f' not found in {ref_table} (that row was rejected)')} END"
         )
     reasons += [_check_reason(check, "t") for check in spec.checks]
+    source.in_file_order = not joins
 
     col_list = ", ".join(f"t.{_ident(c.name)}" for c in spec.columns)
     con.execute(
@@ -550,6 +571,7 @@ def validate_table(
             """
         )
         con.execute(f"DROP TABLE {checked}")
+        source.in_file_order = False
     else:
         con.execute(f"DROP TABLE IF EXISTS {final}")
         con.execute(f"ALTER TABLE {checked} RENAME TO {final}")
@@ -561,11 +583,9 @@ def validate_table(
     return total - rejected, rejected
 
 
-def _collect_rejects(
-    con: duckdb.DuckDBPyConnection, source: _Source, order: int
-) -> None:
+def _collect_rejects(con: duckdb.DuckDBPyConnection, source: _Source, order: int) -> None:
     """Append the table's rejected rows, with the raw row as read, to ``_rejects``."""
-    pairs = ", ".join(f"{_lit(c)}, s.{_ident(c)}" for c in source.file_columns)
+    pairs = ", ".join(f"{_lit(name)}, s._c{i}" for i, name in enumerate(source.file_columns))
     con.execute(
         f"""
         INSERT INTO _rejects
@@ -583,9 +603,32 @@ def _collect_rejects(
 
 def _column_ddl(spec: TableSpec) -> str:
     return ", ".join(
-        f"{_ident(c.name)} {c.duckdb_type}{' NOT NULL' if c.required else ''}"
-        for c in spec.columns
+        f"{_ident(c.name)} {c.duckdb_type}{' NOT NULL' if c.required else ''}" for c in spec.columns
     )
+
+
+REJECTED_ROWS_DDL = (
+    "table_name VARCHAR NOT NULL, source_file VARCHAR NOT NULL, row_number BIGINT NOT NULL, "
+    "raw_row VARCHAR NOT NULL, reason VARCHAR NOT NULL"
+)
+LOAD_SUMMARY_DDL = (
+    "table_name VARCHAR NOT NULL, source_file VARCHAR, input_rows BIGINT NOT NULL, "
+    "loaded_rows BIGINT NOT NULL, rejected_rows BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL"
+)
+
+
+def _table_ddl(target: str, columns: str, description: str, column_descriptions: dict[str, str]) -> str:
+    """Statements replacing one table, with its comments (one batch: fewer round trips)."""
+    statements = [
+        f"DROP TABLE IF EXISTS {target}",
+        f"CREATE TABLE {target} ({columns})",
+        f"COMMENT ON TABLE {target} IS {_lit(description)}",
+    ]
+    statements += [
+        f"COMMENT ON COLUMN {target}.{_ident(name)} IS {_lit(text)}"
+        for name, text in column_descriptions.items()
+    ]
+    return ";\n".join(statements)
 
 
 def _write(
@@ -601,90 +644,83 @@ def _write(
     try:
         con.execute(f"ATTACH {_lit(str(database))} AS wh")
     except duckdb.Error as exc:
-        raise LoadError(
-            f"{database}: cannot open the warehouse database ({_error_text(exc)})"
-        ) from exc
+        raise LoadError(f"{database}: cannot open the warehouse database ({_error_text(exc)})") from exc
     raw, rej = f"wh.{_ident(RAW_SCHEMA)}", f"wh.{_ident(REJECTS_SCHEMA)}"
     try:
         con.execute("BEGIN TRANSACTION")
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {raw}")
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {rej}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {raw}; CREATE SCHEMA IF NOT EXISTS {rej}")
         for spec in TABLES.values():
             started = time.perf_counter()
             target = f"{raw}.{_ident(spec.name)}"
-            con.execute(f"DROP TABLE IF EXISTS {target}")
-            con.execute(f"CREATE TABLE {target} ({_column_ddl(spec)})")
-            if spec.name in staged:
+            descriptions = {c.name: c.description for c in spec.columns}
+            con.execute(_table_ddl(target, _column_ddl(spec), spec.description, descriptions))
+            source = staged.get(spec.name)
+            if source is not None:
                 cols = ", ".join(_ident(c.name) for c in spec.columns)
+                order = "" if source.in_file_order else " ORDER BY _row_number"
                 con.execute(
                     f"INSERT INTO {target} SELECT {cols} FROM {_ident('_final_' + spec.name)} "
-                    "WHERE _reason IS NULL"
+                    f"WHERE _reason IS NULL{order}"
                 )
-            con.execute(f"COMMENT ON TABLE {target} IS {_lit(spec.description)}")
-            for col in spec.columns:
-                con.execute(
-                    f"COMMENT ON COLUMN {target}.{_ident(col.name)} IS {_lit(col.description)}"
-                )
-            log.debug(
-                "wrote %s.%s in %.1fs",
-                RAW_SCHEMA,
-                spec.name,
-                time.perf_counter() - started,
-            )
+            log.debug("wrote %s.%s in %.2fs", RAW_SCHEMA, spec.name, time.perf_counter() - started)
 
         rejected = f"{rej}.{_ident(REJECTED_ROWS_TABLE)}"
-        con.execute(f"DROP TABLE IF EXISTS {rejected}")
         con.execute(
-            f"CREATE TABLE {rejected} (table_name VARCHAR NOT NULL, source_file VARCHAR NOT NULL, "
-            "row_number BIGINT NOT NULL, raw_row VARCHAR NOT NULL, reason VARCHAR NOT NULL)"
+            _table_ddl(
+                rejected,
+                REJECTED_ROWS_DDL,
+                "One row per input row not loaded into raw, with every reason it broke the contract.",
+                {
+                    "table_name": "Contract table the row was meant for.",
+                    "source_file": "Input file name.",
+                    "row_number": "1-based data row number in the file (the header is not counted).",
+                    "raw_row": "The row as read, as a JSON object of text values keyed by the file's columns.",
+                    "reason": "Every rule the row broke, joined with '; '.",
+                },
+            )
         )
         con.execute(
             f"INSERT INTO {rejected} SELECT * EXCLUDE (_order) FROM _rejects ORDER BY _order, row_number"
         )
-        con.execute(
-            f"COMMENT ON TABLE {rejected} IS 'One row per input row not loaded into raw, with every reason.'"
-        )
 
         summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
-        con.execute(f"DROP TABLE IF EXISTS {summary}")
         con.execute(
-            f"CREATE TABLE {summary} (table_name VARCHAR NOT NULL, source_file VARCHAR, "
-            "input_rows BIGINT NOT NULL, loaded_rows BIGINT NOT NULL, rejected_rows BIGINT NOT NULL, "
-            "loaded_at TIMESTAMP NOT NULL)"
+            _table_ddl(
+                summary,
+                LOAD_SUMMARY_DDL,
+                "One row per contract table: row counts of the last load (loaded + rejected = input).",
+                {
+                    "table_name": "Contract table.",
+                    "source_file": "Input file name; NULL when the optional table had no file.",
+                    "input_rows": "Data rows in the file.",
+                    "loaded_rows": "Rows loaded into raw.",
+                    "rejected_rows": "Rows written to raw_rejects.rejected_rows.",
+                    "loaded_at": "When the load ran (UTC).",
+                },
+            )
         )
         con.executemany(
             f"INSERT INTO {summary} VALUES (?, ?, ?, ?, ?, ?)",
             [
-                [
-                    r.table,
-                    r.source_file,
-                    r.input_rows,
-                    r.loaded_rows,
-                    r.rejected_rows,
-                    loaded_at,
-                ]
+                [r.table, r.source_file, r.input_rows, r.loaded_rows, r.rejected_rows, loaded_at]
                 for r in results
             ],
         )
-        con.execute(
-            f"COMMENT ON TABLE {summary} IS 'One row per contract table: counts of the last load.'"
-        )
-        t0 = time.perf_counter()
+        started = time.perf_counter()
         con.execute("COMMIT")
-        log.debug("committed in %.1fs", time.perf_counter() - t0)
+        log.debug("committed in %.1fs", time.perf_counter() - started)
     except BaseException as exc:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        con.execute("DETACH wh")
+        # Roll back whatever part of the write happened: the database keeps its previous content.
+        for statement in ("ROLLBACK", "DETACH wh"):
+            try:
+                con.execute(statement)
+            except duckdb.Error:
+                log.debug("%s failed after a write error", statement, exc_info=True)
         if not existed:
-            for leftover in (database, Path(str(database) + ".wal")):
+            for leftover in (database, Path(f"{database}.wal")):
                 leftover.unlink(missing_ok=True)
         if isinstance(exc, duckdb.Error):
-            raise LoadError(
-                f"{database}: write failed, nothing was changed ({_error_text(exc)})"
-            ) from exc
+            raise LoadError(f"{database}: write failed, nothing was changed ({_error_text(exc)})") from exc
         raise
     con.execute("DETACH wh")
 
@@ -692,10 +728,82 @@ def _write(
 # --------------------------------------------------------------------------- entry points
 
 
-def load(
-    input_dir: str | Path, database: str | Path, assume_timezone: str = "UTC"
-) -> LoadResult:
-    """Load every contract table from ``input_dir`` into ``database``; raise LoadError on a fatal problem."""
+def _stage_all(
+    con: duckdb.DuckDBPyConnection, files: dict[str, Path], warnings: list[str]
+) -> dict[str, _Source]:
+    """Read every input file completely, so any fatal problem surfaces before a write."""
+    staged: dict[str, _Source] = {}
+    for spec in TABLES.values():
+        if spec.name not in files:
+            message = f"{spec.name}: no input file, created empty (optional table)"
+            warnings.append(message)
+            log.info(message)
+            continue
+        started = time.perf_counter()
+        source = stage_file(con, spec, files[spec.name], warnings)
+        source.seconds = time.perf_counter() - started
+        staged[spec.name] = source
+        log.info(
+            "%-32s read %11s rows from %s (%.1fs)",
+            spec.name,
+            f"{source.input_rows:,}",
+            source.path.name,
+            source.seconds,
+        )
+    return staged
+
+
+def _validate_all(
+    con: duckdb.DuckDBPyConnection, staged: dict[str, _Source], timezone: str
+) -> list[TableResult]:
+    """Check every staged table in contract order (parents before references)."""
+    con.execute(
+        "CREATE TABLE _rejects (table_name VARCHAR, source_file VARCHAR, "
+        "row_number BIGINT, raw_row VARCHAR, reason VARCHAR, _order INTEGER)"
+    )
+    results: list[TableResult] = []
+    validated: set[str] = set()
+    for order, spec in enumerate(TABLES.values()):
+        source = staged.get(spec.name)
+        if source is None:
+            results.append(TableResult(spec.name, None, 0, 0, 0, 0.0))
+            continue
+        started = time.perf_counter()
+        loaded, rejected = validate_table(con, source, timezone, parents=validated)
+        validated.add(spec.name)
+        if loaded + rejected != source.input_rows:
+            raise RuntimeError(
+                f"{spec.name}: loaded {loaded} + rejected {rejected} != input {source.input_rows}"
+            )
+        if rejected:
+            _collect_rejects(con, source, order)
+        con.execute(f"DROP TABLE {_ident(source.stage)}")
+        seconds = time.perf_counter() - started
+        results.append(
+            TableResult(
+                table=spec.name,
+                source_file=source.path.name,
+                input_rows=source.input_rows,
+                loaded_rows=loaded,
+                rejected_rows=rejected,
+                seconds=source.seconds + seconds,
+            )
+        )
+        log.info(
+            "%-32s checked: %s loaded, %s rejected (%.1fs)",
+            spec.name,
+            f"{loaded:,}",
+            f"{rejected:,}",
+            seconds,
+        )
+    return results
+
+
+def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UTC") -> LoadResult:
+    """Load every contract table from ``input_dir`` into ``database``.
+
+    Raises LoadError, with the database untouched, on a fatal problem.
+    """
     started = time.perf_counter()
     input_dir, database = Path(input_dir), Path(database)
     warnings: list[str] = []
@@ -703,71 +811,14 @@ def load(
     try:
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
-        _set_timezone(con, assume_timezone)
+        timezone = _set_timezone(con, assume_timezone)
         files = discover_files(input_dir, warnings)
-
-        # Read everything first: every fatal problem surfaces before any write.
-        staged: dict[str, _Source] = {}
-        read_seconds: dict[str, float] = {}
-        for spec in TABLES.values():
-            if spec.name not in files:
-                message = f"{spec.name}: no input file, created empty (optional table)"
-                warnings.append(message)
-                log.info(message)
-                continue
-            t0 = time.perf_counter()
-            staged[spec.name] = stage_file(con, spec, files[spec.name], warnings)
-            read_seconds[spec.name] = time.perf_counter() - t0
-            log.info(
-                "%-32s read %12s rows from %s (%.1fs)",
-                spec.name,
-                f"{staged[spec.name].input_rows:,}",
-                files[spec.name].name,
-                read_seconds[spec.name],
-            )
-
-        con.execute(
-            "CREATE TABLE _rejects (table_name VARCHAR, source_file VARCHAR, row_number BIGINT, "
-            "raw_row VARCHAR, reason VARCHAR, _order INTEGER)"
-        )
-        results: list[TableResult] = []
-        for order, spec in enumerate(TABLES.values()):
-            source = staged.get(spec.name)
-            if source is None:
-                results.append(TableResult(spec.name, None, 0, 0, 0, 0.0))
-                continue
-            t0 = time.perf_counter()
-            loaded, rejected = validate_table(con, source, assume_timezone)
-            if loaded + rejected != source.input_rows:
-                raise RuntimeError(
-                    f"{spec.name}: loaded {loaded} + rejected {rejected} != input {source.input_rows}"
-                )
-            if rejected:
-                _collect_rejects(con, source, order)
-            con.execute(f"DROP TABLE {_ident(source.stage)}")
-            seconds = read_seconds[spec.name] + time.perf_counter() - t0
-            results.append(
-                TableResult(
-                    spec.name,
-                    source.path.name,
-                    source.input_rows,
-                    loaded,
-                    rejected,
-                    seconds,
-                )
-            )
-            log.info(
-                "%-32s loaded %10s, rejected %8s (%.1fs)",
-                spec.name,
-                f"{loaded:,}",
-                f"{rejected:,}",
-                time.perf_counter() - t0,
-            )
-
-        t0 = time.perf_counter()
+        staged = _stage_all(con, files, warnings)
+        results = _validate_all(con, staged, timezone)
+        write_started = time.perf_counter()
         loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         _write(con, database, results, staged, loaded_at)
-        log.info("wrote %s in %.1fs", database, time.perf_counter() - t0)
+        log.info("wrote %s (%.1fs)", database, time.perf_counter() - write_started)
     finally:
         con.close()
     return LoadResult(
@@ -784,18 +835,12 @@ def format_summary(result: LoadResult) -> str:
     lines = [header, "-" * len(header)]
     for r in result.tables:
         source = "" if r.source_file else "  (no file)"
-        lines.append(
-            f"{r.table:<34}{r.input_rows:>12,}{r.loaded_rows:>12,}{r.rejected_rows:>10,}{source}"
-        )
+        lines.append(f"{r.table:<34}{r.input_rows:>12,}{r.loaded_rows:>12,}{r.rejected_rows:>10,}{source}")
     lines.append("-" * len(header))
-    lines.append(
-        f"{'total':<34}{result.input_rows:>12,}{result.loaded_rows:>12,}{result.rejected_rows:>10,}"
-    )
+    lines.append(f"{'total':<34}{result.input_rows:>12,}{result.loaded_rows:>12,}{result.rejected_rows:>10,}")
     lines.append(f"loaded into {result.database} in {result.seconds:.1f}s")
     if result.rejected_rows:
-        lines.append(
-            f"rejected rows and reasons: {REJECTS_SCHEMA}.{REJECTED_ROWS_TABLE}"
-        )
+        lines.append(f"rejected rows and reasons: {REJECTS_SCHEMA}.{REJECTED_ROWS_TABLE}")
     return "\n".join(lines)
 
 
@@ -821,9 +866,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="UTC",
         help="IANA time zone of timestamps written without an offset (default: UTC)",
     )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log debug details"
-    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     return parser
 
 
@@ -835,9 +878,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         datefmt="%H:%M:%S",
         stream=sys.stderr,
     )
-    database = args.database or Path(
-        os.environ.get("WAREHOUSE_PATH") or DEFAULT_DATABASE
-    )
+    database = args.database or Path(os.environ.get("WAREHOUSE_PATH") or DEFAULT_DATABASE)
     try:
         result = load(args.input, database, args.assume_timezone)
     except LoadError as exc:

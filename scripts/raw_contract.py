@@ -187,7 +187,7 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
             _c(
                 "birth_year",
                 "integer",
-                f"Year of birth, 1900..current year ({CURRENT_YEAR} at load time).",
+                "Year of birth, 1900..current year.",
                 min_value=1900,
                 max_value=CURRENT_YEAR,
             ),
@@ -597,9 +597,7 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
         primary_key=("event_id",),
         columns=(
             _c("event_id", "string", "Event id.", required=True),
-            _c(
-                "event_at", "timestamp", "When the event happened (UTC).", required=True
-            ),
+            _c("event_at", "timestamp", "When the event happened (UTC).", required=True),
             _c("session_id", "string", "Session id from the tracker.", required=True),
             _c("anonymous_id", "string", "Browser or device id.", required=True),
             _c("customer_id", "string", "Customer, set once the visitor is logged in."),
@@ -642,9 +640,7 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
             ),
             _c("product_id", "string", "Product viewed or added, if any."),
             _c("order_id", "string", "Order placed, on purchase events."),
-            _c(
-                "dwell_ms", "integer", "Engaged time on the page in ms, >= 0.", **_COUNT
-            ),
+            _c("dwell_ms", "integer", "Engaged time on the page in ms, >= 0.", **_COUNT),
             _c("page_load_ms", "integer", "Page load time in ms, >= 0.", **_COUNT),
         ),
     ),
@@ -677,9 +673,7 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
                 **_CURRENCY,
             ),
             _c("impressions", "integer", "Impressions, >= 0.", **_COUNT),
-            _c(
-                "clicks", "integer", "Clicks, >= 0 and not above impressions.", **_COUNT
-            ),
+            _c("clicks", "integer", "Clicks, >= 0 and not above impressions.", **_COUNT),
         ),
         checks=(
             RowCheck(
@@ -933,9 +927,7 @@ def _validate_contract() -> None:
         assert len(set(names)) == len(names), f"{table.name}: duplicate column"
         for key in table.primary_key:
             col = table.column(key)
-            assert col.required or col.default is not None, (
-                f"{table.name}.{key}: key must be required"
-            )
+            assert col.required or col.default is not None, f"{table.name}.{key}: key must be required"
         for check in table.checks:
             for name in check.columns:
                 table.column(name)
@@ -943,9 +935,7 @@ def _validate_contract() -> None:
             if col.references:
                 ref_table, ref_col = col.references
                 # Referenced tables come first so the loader can check in order.
-                assert ref_table in seen, (
-                    f"{table.name}.{col.name}: {ref_table} must come earlier"
-                )
+                assert ref_table in seen, f"{table.name}.{col.name}: {ref_table} must come earlier"
                 TABLES[ref_table].column(ref_col)
         seen.add(table.name)
 
