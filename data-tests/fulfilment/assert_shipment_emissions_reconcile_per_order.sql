@@ -49,19 +49,25 @@ item_weights as (
 
 ),
 
+fallback_factor as (
+
+    select kg_co2e_per_tonne_km
+    from emission_factors
+    where shipping_mode = 'unknown'
+
+),
+
 parcel_factors as (
 
     select
         shipments.shipment_id,
         shipments.order_id,
         shipments.distance_km,
-        coalesce(
-            listed.kg_co2e_per_tonne_km,
-            (select unknown.kg_co2e_per_tonne_km from emission_factors as unknown where unknown.shipping_mode = 'unknown')
-        ) as factor
+        coalesce(listed.kg_co2e_per_tonne_km, fallback_factor.kg_co2e_per_tonne_km) as factor
     from shipments
     left join emission_factors as listed
         on shipments.shipping_mode = listed.shipping_mode
+    cross join fallback_factor
 
 ),
 

@@ -66,6 +66,14 @@ test_customers as (
 
 ),
 
+test_anonymous_ids as (
+
+    select anonymous_id
+    from stitched_ids
+    where is_test_customer
+
+),
+
 test_orders as (
 
     select orders.order_id
@@ -122,7 +130,7 @@ offending as (
         'fct_experiment_assignments' as table_name,
         experiment_assignment_id as row_id
     from fct_experiment_assignments
-    where anonymous_id in (select stitched_ids.anonymous_id from stitched_ids where stitched_ids.is_test_customer)
+    where anonymous_id in (select test_anonymous_ids.anonymous_id from test_anonymous_ids)
         or customer_id in (select test_customers.customer_id from test_customers)
 
 )

@@ -72,7 +72,6 @@ joined as (
         non_test_orders.ordered_at,
         non_test_orders.ordered_date,
         non_test_orders.paid_at,
-        coalesce(non_test_orders.paid_at, non_test_orders.ordered_at) as fulfilment_start_at,
         shipments.shipped_at,
         shipments.shipped_date,
         shipments.delivered_at,
@@ -83,10 +82,8 @@ joined as (
         shipments.is_delivered,
         shipment_weights.order_shipments_count,
         shipment_weights.shipped_weight_kg,
-        case
-            when factors.shipping_mode is not null then factors.shipping_mode
-            else 'unknown'
-        end as emission_factor_mode,
+        coalesce(non_test_orders.paid_at, non_test_orders.ordered_at) as fulfilment_start_at,
+        coalesce(factors.shipping_mode, 'unknown') as emission_factor_mode,
         coalesce(factors.kg_co2e_per_tonne_km, unknown_factor.kg_co2e_per_tonne_km) as kg_co2e_per_tonne_km
     from shipments
     inner join non_test_orders
@@ -95,7 +92,9 @@ joined as (
         on shipments.shipment_id = shipment_weights.shipment_id
     left join emission_factors as factors
         on shipments.shipping_mode = factors.shipping_mode
-    cross join unknown_factor
+    -- a left join, not a cross join: a seed without its `unknown` row must not empty the table
+    left join unknown_factor
+        on true
 
 ),
 
