@@ -49,7 +49,7 @@ spine as (
     cross join coverage
     inner join month_offsets
         on month_offsets.months_since_first_order
-        <= {{ dbt.datediff('cohorts.cohort_month', 'coverage.last_complete_month_start', 'month') }}
+            <= {{ dbt.datediff('cohorts.cohort_month', 'coverage.last_complete_month_start', 'month') }}
 
 ),
 
@@ -95,9 +95,9 @@ final as (
 
         -- the month
         valid_orders,
-        valid_orders > 0 as is_retained,
         net_revenue,
         gross_margin,
+        valid_orders > 0 as is_retained,
 
         -- to date (LTV)
         sum(net_revenue) over (

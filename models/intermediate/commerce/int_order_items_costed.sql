@@ -81,12 +81,9 @@ items as (
         order_items.product_id,
         orders.customer_id,
         orders.is_cancelled,
-        not orders.is_cancelled as is_valid,
         orders.is_guest,
-        coalesce(customers.is_test, false) as is_test,
         orders.ordered_at,
         orders.ordered_date,
-        coalesce(products.category, 'unknown') as category,
         order_items.quantity,
         orders.currency,
         orders.rate_to_reporting,
@@ -96,6 +93,9 @@ items as (
         order_items.merchandise_amount_local,
         products.currency as product_currency,
         products.unit_cost_local as product_unit_cost_local,
+        not orders.is_cancelled as is_valid,
+        coalesce(customers.is_test, false) as is_test,
+        coalesce(products.category, 'unknown') as category,
         {{ reporting_rate('products.currency', 'product_rates.rate_to_reporting') }} as product_rate_to_reporting,
         -- the line's share of the order, for spreading whole-order refunds
         sum(order_items.merchandise_amount_local) over (partition by order_items.order_id) as order_merchandise_local,
@@ -120,9 +120,9 @@ with_share as (
     select
         items.*,
         case
-            when order_merchandise_local <> 0
-                then merchandise_amount_local / order_merchandise_local
-            else 1.0 / order_lines
+            when items.order_merchandise_local <> 0
+                then items.merchandise_amount_local / items.order_merchandise_local
+            else 1.0 / items.order_lines
         end as order_share
     from items
 
@@ -159,12 +159,12 @@ converted as (
 
     select
         refunded.*,
-        cast(refund_amount_local_raw as {{ dbt.type_numeric() }}) as refunded_amount_local,
-        cast(refund_requested_amount_local - refund_amount_local_raw as {{ dbt.type_numeric() }})
+        cast(refunded.refund_amount_local_raw as {{ dbt.type_numeric() }}) as refunded_amount_local,
+        cast(refunded.refund_requested_amount_local - refunded.refund_amount_local_raw as {{ dbt.type_numeric() }})
             as refund_excess_amount_local,
         {{ to_reporting_currency('merchandise_amount_local') }} as merchandise_amount,
         {{ to_reporting_currency('refund_amount_local_raw') }} as refunded_amount,
-        {{ to_reporting_currency('refund_requested_amount_local - refund_amount_local_raw') }}
+        {{ to_reporting_currency('(refund_requested_amount_local - refund_amount_local_raw)') }}
             as refund_excess_amount,
         {{ to_reporting_currency('quantity * product_unit_cost_local', 'product_rate_to_reporting') }} as cogs,
         {{ to_reporting_currency('refunded_quantity * product_unit_cost_local', 'product_rate_to_reporting') }}
@@ -190,7 +190,6 @@ final as (
         is_guest,
         is_test,
         category,
-        completed_refunds_count > 0 as has_completed_refund,
 
         -- quantities
         quantity,
@@ -216,7 +215,8 @@ final as (
         cogs,
         refunded_cost,
 
-        -- what the line leaves once cancellation and completed refunds are taken off
+        -- refund flag, and what the line leaves once cancellation and completed refunds are taken off
+        completed_refunds_count > 0 as has_completed_refund,
         case when is_valid then merchandise_amount - refunded_amount else 0 end as net_revenue,
         case when is_valid then cogs - refunded_cost else 0 end as net_cogs,
         case

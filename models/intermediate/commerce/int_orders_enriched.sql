@@ -29,7 +29,7 @@ item_totals as (
     -- aggregate the lines before joining them to their order
     select
         order_id,
-        count(*) as lines,
+        count(*) as line_count,
         sum(quantity) as units,
         count(distinct category) as distinct_categories,
         max(case when has_completed_refund then 1 else 0 end) as has_completed_refund,
@@ -52,10 +52,7 @@ joined as (
         orders.session_id,
         orders.status,
         orders.is_cancelled,
-        not orders.is_cancelled as is_valid,
         orders.is_guest,
-        coalesce(customers.is_test, false) as is_test,
-        coalesce(item_totals.has_completed_refund, 0) = 1 as has_completed_refund,
         orders.sales_channel,
         orders.device_type,
         orders.has_coupon,
@@ -75,7 +72,10 @@ joined as (
         orders.shipping_amount,
         orders.tax_amount,
         orders.total_amount,
-        coalesce(item_totals.lines, 0) as lines,
+        not orders.is_cancelled as is_valid,
+        coalesce(customers.is_test, false) as is_test,
+        coalesce(item_totals.has_completed_refund, 0) = 1 as has_completed_refund,
+        coalesce(item_totals.line_count, 0) as line_count,
         coalesce(item_totals.units, 0) as units,
         coalesce(item_totals.distinct_categories, 0) as distinct_categories,
         coalesce(item_totals.refunded_units, 0) as refunded_units,
@@ -98,21 +98,42 @@ sequenced as (
     select
         joined.*,
         case
-            when customer_id is not null
-                then row_number() over (partition by customer_id order by ordered_at, order_id)
+            when joined.customer_id is not null
+                then row_number() over (partition by joined.customer_id order by joined.ordered_at, joined.order_id)
         end as customer_placed_order_number,
         case
-            when customer_id is not null
+            when joined.customer_id is not null
                 then coalesce(
-                    count(case when is_valid then 1 end) over (
-                        partition by customer_id
-                        order by ordered_at, order_id
-                        rows between unbounded preceding and 1 preceding
-                    ),
-                    0
-                )
+                        count(case when joined.is_valid then 1 end) over (
+                            partition by joined.customer_id
+                            order by joined.ordered_at, joined.order_id
+                            rows between unbounded preceding and 1 preceding
+                        ),
+                        0
+                    )
         end as customer_prior_valid_orders
     from joined
+
+),
+
+measured as (
+
+    select
+        sequenced.*,
+        case when sequenced.is_valid then sequenced.customer_prior_valid_orders + 1 end as customer_valid_order_number,
+        case
+            when sequenced.customer_id is null then 'guest'
+            when sequenced.customer_prior_valid_orders = 0 then 'new'
+            else 'returning'
+        end as customer_type,
+        case when sequenced.is_cancelled then sequenced.merchandise_amount else 0 end as cancelled_amount,
+        -- refunds, costs and revenue count for valid orders only
+        case when sequenced.is_valid then sequenced.completed_refund_amount_local else 0 end as valid_refund_amount_local,
+        case when sequenced.is_valid then sequenced.completed_refund_amount else 0 end as valid_refund_amount,
+        case when sequenced.is_valid then sequenced.refund_excess_amount else 0 end as valid_refund_excess_amount,
+        case when sequenced.is_valid then sequenced.gross_cogs else 0 end as valid_gross_cogs,
+        case when sequenced.is_valid then sequenced.refunded_cost else 0 end as valid_refunded_cost
+    from sequenced
 
 ),
 
@@ -143,15 +164,11 @@ final as (
 
         -- customer history
         customer_placed_order_number,
-        case when is_valid then customer_prior_valid_orders + 1 end as customer_valid_order_number,
-        case
-            when customer_id is null then 'guest'
-            when customer_prior_valid_orders = 0 then 'new'
-            else 'returning'
-        end as customer_type,
+        customer_valid_order_number,
+        customer_type,
 
         -- basket
-        lines,
+        line_count,
         units,
         distinct_categories,
         refunded_units,
@@ -164,7 +181,7 @@ final as (
         shipping_amount_local,
         tax_amount_local,
         total_amount_local,
-        case when is_valid then completed_refund_amount_local else 0 end as completed_refund_amount_local,
+        valid_refund_amount_local as completed_refund_amount_local,
 
         -- money, in the reporting currency (order day's rate)
         rate_to_reporting,
@@ -174,19 +191,19 @@ final as (
         shipping_amount,
         tax_amount,
         total_amount,
-        case when is_cancelled then merchandise_amount else 0 end as cancelled_amount,
-        case when is_valid then completed_refund_amount else 0 end as completed_refund_amount,
-        case when is_valid then refund_excess_amount else 0 end as refund_excess_amount,
-        case when is_valid then merchandise_amount - completed_refund_amount else 0 end as net_revenue,
-        case when is_valid then gross_cogs else 0 end as gross_cogs,
-        case when is_valid then refunded_cost else 0 end as refunded_cost,
-        case when is_valid then gross_cogs - refunded_cost else 0 end as cogs,
+        cancelled_amount,
+        valid_refund_amount as completed_refund_amount,
+        valid_refund_excess_amount as refund_excess_amount,
+        valid_gross_cogs as gross_cogs,
+        valid_refunded_cost as refunded_cost,
+        case when is_valid then merchandise_amount - valid_refund_amount else 0 end as net_revenue,
+        valid_gross_cogs - valid_refunded_cost as cogs,
         case
-            when is_valid then (merchandise_amount - completed_refund_amount) - (gross_cogs - refunded_cost)
+            when is_valid then (merchandise_amount - valid_refund_amount) - (valid_gross_cogs - valid_refunded_cost)
             else 0
         end as gross_margin
 
-    from sequenced
+    from measured
 
 )
 

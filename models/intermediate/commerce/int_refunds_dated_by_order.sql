@@ -46,13 +46,13 @@ dated as (
         refunds.refunded_date,
         orders.customer_id,
         orders.is_cancelled,
-        not orders.is_cancelled as is_valid_order,
-        coalesce(customers.is_test, false) as is_test,
         orders.ordered_at,
         orders.ordered_date,
         orders.currency,
         orders.rate_to_reporting,
         refunds.amount_local,
+        not orders.is_cancelled as is_valid_order,
+        coalesce(customers.is_test, false) as is_test,
         -- the most a refund can give back: its line, or the whole order
         case
             when refunds.is_whole_order then orders.merchandise_amount_local
@@ -77,9 +77,9 @@ with_earlier as (
     select
         dated.*,
         coalesce(
-            sum(case when is_completed then amount_local end) over (
-                partition by order_id, coalesce(order_item_id, '')
-                order by refunded_at, refund_id
+            sum(case when dated.is_completed then dated.amount_local end) over (
+                partition by dated.order_id, coalesce(dated.order_item_id, '')
+                order by dated.refunded_at, dated.refund_id
                 rows between unbounded preceding and 1 preceding
             ),
             0
@@ -93,8 +93,8 @@ capped as (
     select
         with_earlier.*,
         least(
-            amount_local,
-            greatest(refundable_amount_local - earlier_refunded_amount_local, 0)
+            with_earlier.amount_local,
+            greatest(with_earlier.refundable_amount_local - with_earlier.earlier_refunded_amount_local, 0)
         ) as amount_capped_local
     from with_earlier
 
@@ -131,13 +131,13 @@ final as (
         amount_local,
         refundable_amount_local,
         amount_capped_local,
+        rate_to_reporting,
         amount_local - amount_capped_local as excess_amount_local,
 
-        -- money, in the reporting currency at the order day's rate
-        rate_to_reporting,
+        -- money, in the reporting currency at the order day's rate (rate_to_reporting)
         {{ to_reporting_currency('amount_local') }} as amount,
         {{ to_reporting_currency('amount_capped_local') }} as amount_capped,
-        {{ to_reporting_currency('amount_local - amount_capped_local') }} as excess_amount
+        {{ to_reporting_currency('(amount_local - amount_capped_local)') }} as excess_amount
 
     from capped
 

@@ -101,8 +101,9 @@ final as (
         month_number,
         day_of_month,
 
-        -- weekday
+        -- weekday and season
         iso_day_of_week,
+        promotion_name,
         case iso_day_of_week
             when 1 then 'Monday'
             when 2 then 'Tuesday'
@@ -113,10 +114,7 @@ final as (
             when 7 then 'Sunday'
         end as day_name,
         iso_day_of_week >= 6 as is_weekend,
-
-        -- season
-        promotion_name is not null as is_peak_season,
-        promotion_name
+        promotion_name is not null as is_peak_season
 
     from attributes
 

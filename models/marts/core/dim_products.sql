@@ -25,11 +25,13 @@ final as (
         currency,
         list_price_local,
         unit_cost_local,
-        list_price_local - unit_cost_local as list_margin_local,
 
         -- dates
         created_at,
-        created_date
+        created_date,
+
+        -- derived, product currency
+        list_price_local - unit_cost_local as list_margin_local
 
     from products
 

@@ -33,12 +33,11 @@ final as (
         sales_channel,
         device_type,
         customer_type,
-        customer_valid_order_number = 1 as is_first_order,
         customer_placed_order_number,
         customer_valid_order_number,
 
         -- basket
-        lines,
+        line_count,
         units,
         distinct_categories,
         refunded_units,
@@ -68,7 +67,10 @@ final as (
         gross_cogs,
         refunded_cost,
         cogs,
-        gross_margin
+        gross_margin,
+
+        -- derived
+        coalesce(customer_valid_order_number = 1, false) as is_first_order
 
     from orders
     where not is_test
