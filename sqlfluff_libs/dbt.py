@@ -59,3 +59,7 @@ def datediff(first_date: str, second_date: str, datepart: str) -> str:
 
 def current_timestamp() -> str:
     return "now()"
+
+
+def generate_series(upper_bound: int) -> str:
+    return f"select generate_series as generated_number from generate_series(1, {upper_bound})"
