@@ -40,11 +40,11 @@ session_days as (
 final as (
 
     select
-        coalesce(funnel_days.session_date, session_days.session_date) as session_date,
         funnel_days.sessions as funnel_sessions,
         session_days.sessions as fact_sessions,
         funnel_days.purchase_sessions as funnel_purchase_sessions,
-        session_days.purchase_sessions as fact_purchase_sessions
+        session_days.purchase_sessions as fact_purchase_sessions,
+        coalesce(funnel_days.session_date, session_days.session_date) as session_date
     from funnel_days
     full outer join session_days
         on funnel_days.session_date = session_days.session_date

@@ -58,7 +58,12 @@ without_scheme as (
 without_path as (
 
     select
-        without_scheme.*,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        referrer,
+        has_utm,
         case
             when position('/' in referrer_rest) > 0
                 then substring(referrer_rest from 1 for position('/' in referrer_rest) - 1)
@@ -71,8 +76,6 @@ without_path as (
 parsed as (
 
     select
-        {{ surrogate_key(['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'referrer']) }}
-            as traffic_source_id,
         utm_source,
         utm_medium,
         utm_campaign,
@@ -86,8 +89,27 @@ parsed as (
                     then substring(referrer_authority from 1 for position(':' in referrer_authority) - 1)
                 else referrer_authority
             end
-        ), '') as referrer_host
+        ), '') as referrer_host,
+        {{ surrogate_key(['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'referrer']) }}
+            as traffic_source_id
     from without_path
+
+),
+
+labelled as (
+
+    -- dots around the host so that a rule can only match whole labels
+    select
+        traffic_source_id,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        referrer,
+        has_utm,
+        referrer_host,
+        '.' || coalesce(referrer_host, '') || '.' as referrer_host_labels
+    from parsed
 
 ),
 
@@ -96,40 +118,50 @@ rules as (
     -- seed fields may come as NULL or as empty strings: both mean "any"
     select
         rule_order,
+        channel_group,
         nullif(lower(trim(utm_source)), '') as utm_source,
         nullif(lower(trim(utm_medium)), '') as utm_medium,
-        nullif(lower(trim(referrer_domain)), '') as referrer_domain,
-        channel_group
+        nullif(lower(trim(referrer_domain)), '') as referrer_domain
     from channel_grouping
+
+),
+
+rule_patterns as (
+
+    -- `google.` must start a label ('.google.'); `t.co` must be whole labels ('.t.co.')
+    select
+        rule_order,
+        utm_source,
+        utm_medium,
+        referrer_domain,
+        channel_group,
+        '.' || referrer_domain || case when referrer_domain like '%.' then '' else '.' end as referrer_label_pattern
+    from rules
 
 ),
 
 matches as (
 
     select
-        parsed.traffic_source_id,
-        rules.rule_order,
-        rules.channel_group,
+        labelled.traffic_source_id,
+        rule_patterns.rule_order,
+        rule_patterns.channel_group,
         row_number() over (
-            partition by parsed.traffic_source_id order by rules.rule_order
+            partition by labelled.traffic_source_id order by rule_patterns.rule_order
         ) as match_rank
-    from parsed
-    inner join rules
+    from labelled
+    inner join rule_patterns
         on
-            (rules.utm_source is null or rules.utm_source = parsed.utm_source)
-            and (rules.utm_medium is null or rules.utm_medium = parsed.utm_medium)
+            (rule_patterns.utm_source is null or labelled.utm_source = rule_patterns.utm_source)
+            and (rule_patterns.utm_medium is null or labelled.utm_medium = rule_patterns.utm_medium)
             and case
                 -- a rule without a referrer is a utm rule: utm traffic only
-                when rules.referrer_domain is null then parsed.has_utm
+                when rule_patterns.referrer_domain is null then labelled.has_utm
                 -- referrer rules: only for traffic without utm parameters
-                when parsed.has_utm or parsed.referrer is null then false
-                when rules.referrer_domain = '*' then true
-                -- whole labels: '.google.' in '.www.google.co.uk.', '.t.co.' not in '.reddit.com.'
-                else position(
-                    '.' || rules.referrer_domain
-                    || case when rules.referrer_domain like '%.' then '' else '.' end
-                    in '.' || coalesce(parsed.referrer_host, '') || '.'
-                ) > 0
+                when labelled.has_utm or labelled.referrer is null then false
+                when rule_patterns.referrer_domain = '*' then true
+                -- '.google.' is in '.www.google.co.uk.', '.t.co.' is not in '.www.reddit.com.'
+                else position(rule_patterns.referrer_label_pattern in labelled.referrer_host_labels) > 0
             end
 
 ),
