@@ -18,12 +18,12 @@ final as (
         device_type,
         country_code,
         count(*) as sessions,
-        sum(case when reached_product_view then 1 else 0 end) as sessions_reaching_product_view,
-        sum(case when reached_add_to_cart then 1 else 0 end) as sessions_reaching_add_to_cart,
-        sum(case when reached_begin_checkout then 1 else 0 end) as sessions_reaching_begin_checkout,
-        sum(case when reached_purchase then 1 else 0 end) as sessions_reaching_purchase,
-        sum(case when has_purchase then 1 else 0 end) as purchase_sessions,
-        sum(case when is_bounce then 1 else 0 end) as bounce_sessions
+        count(case when reached_product_view then 1 end) as sessions_reaching_product_view,
+        count(case when reached_add_to_cart then 1 end) as sessions_reaching_add_to_cart,
+        count(case when reached_begin_checkout then 1 end) as sessions_reaching_begin_checkout,
+        count(case when reached_purchase then 1 end) as sessions_reaching_purchase,
+        count(case when has_purchase then 1 end) as purchase_sessions,
+        count(case when is_bounce then 1 end) as bounce_sessions
     from sessions
     where not is_test_user
     group by session_date, channel_group, device_type, country_code

@@ -18,13 +18,13 @@ cohorts as (
         -- every member of a cohort shares the same offset days, so a flag is
         -- either known for all of them or for none: count only known cohorts
         case
-            when count(is_active_d1) = count(*) then sum(case when is_active_d1 then 1 else 0 end)
+            when count(is_active_d1) = count(*) then count(case when is_active_d1 then 1 end)
         end as retained_d1,
         case
-            when count(is_active_d7) = count(*) then sum(case when is_active_d7 then 1 else 0 end)
+            when count(is_active_d7) = count(*) then count(case when is_active_d7 then 1 end)
         end as retained_d7,
         case
-            when count(is_active_d30) = count(*) then sum(case when is_active_d30 then 1 else 0 end)
+            when count(is_active_d30) = count(*) then count(case when is_active_d30 then 1 end)
         end as retained_d30
     from customers
     group by signup_date
