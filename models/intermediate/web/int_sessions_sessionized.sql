@@ -32,24 +32,21 @@ customers as (
 
 ),
 
-ordered_events as (
+ranked_events as (
 
     select
         session_id,
-        event_id,
         anonymous_id,
-        customer_id,
-        event_name,
-        event_at,
-        order_id,
-        dwell_ms,
-        row_number() over (partition by session_id order by event_at, event_id) as event_rank,
-        row_number() over (
-            partition by session_id, event_name order by event_at, event_id
-        ) as name_rank,
-        row_number() over (
-            partition by session_id, customer_id is null order by event_at, event_id
-        ) as login_rank
+        page_url,
+        page_type,
+        referrer,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        device_type,
+        country_code,
+        row_number() over (partition by session_id order by event_at, event_id) as event_rank
     from events
 
 ),
@@ -57,23 +54,21 @@ ordered_events as (
 first_events as (
 
     select
-        events.session_id,
-        events.anonymous_id,
-        events.page_url as landing_page_url,
-        events.page_type as landing_page_type,
-        events.referrer,
-        events.utm_source,
-        events.utm_medium,
-        events.utm_campaign,
-        events.utm_content,
-        events.device_type,
-        events.country_code,
-        {{ surrogate_key(['events.utm_source', 'events.utm_medium', 'events.utm_campaign',
-                          'events.utm_content', 'events.referrer']) }} as traffic_source_id
-    from events
-    inner join ordered_events
-        on events.event_id = ordered_events.event_id
-    where ordered_events.event_rank = 1
+        session_id,
+        anonymous_id,
+        page_url as landing_page_url,
+        page_type as landing_page_type,
+        referrer,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        device_type,
+        country_code,
+        {{ surrogate_key(['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'referrer']) }}
+            as traffic_source_id
+    from ranked_events
+    where event_rank = 1
 
 ),
 
@@ -84,14 +79,35 @@ session_totals as (
         min(event_at) as started_at,
         max(event_at) as ended_at,
         count(*) as event_count,
-        sum(case when event_name = 'product_view' then 1 else 0 end) as product_view_count,
+        count(case when event_name = 'product_view' then 1 end) as product_view_count,
         coalesce(sum(case when event_name = 'product_view' then dwell_ms end), 0) as product_view_dwell_ms,
-        max(case when event_name = 'purchase' then 1 else 0 end) = 1 as has_purchase,
-        max(case when event_name = 'purchase' and name_rank = 1 then order_id end) as purchase_order_id,
-        -- the customer logged in first in the session (used when the id is not stitched)
-        max(case when customer_id is not null and login_rank = 1 then customer_id end) as event_customer_id
-    from ordered_events
+        count(case when event_name = 'purchase' then 1 end) > 0 as has_purchase
+    from events
     group by session_id
+
+),
+
+first_purchases as (
+
+    -- the order of the session's first purchase event (ties: lowest event_id)
+    select
+        session_id,
+        order_id as purchase_order_id,
+        row_number() over (partition by session_id order by event_at, event_id) as purchase_rank
+    from events
+    where event_name = 'purchase'
+
+),
+
+first_logins as (
+
+    -- the customer first logged in during the session (used when the id is not stitched)
+    select
+        session_id,
+        customer_id as event_customer_id,
+        row_number() over (partition by session_id order by event_at, event_id) as login_rank
+    from events
+    where customer_id is not null
 
 ),
 
@@ -100,7 +116,7 @@ product_view_step as (
     select
         session_id,
         min(event_at) as product_view_reached_at
-    from ordered_events
+    from events
     where event_name = 'product_view'
     group by session_id
 
@@ -109,45 +125,45 @@ product_view_step as (
 add_to_cart_step as (
 
     select
-        ordered_events.session_id,
-        min(ordered_events.event_at) as add_to_cart_reached_at
-    from ordered_events
+        events.session_id,
+        min(events.event_at) as add_to_cart_reached_at
+    from events
     inner join product_view_step
-        on ordered_events.session_id = product_view_step.session_id
+        on events.session_id = product_view_step.session_id
     where
-        ordered_events.event_name = 'add_to_cart'
-        and ordered_events.event_at >= product_view_step.product_view_reached_at
-    group by ordered_events.session_id
+        events.event_name = 'add_to_cart'
+        and events.event_at >= product_view_step.product_view_reached_at
+    group by events.session_id
 
 ),
 
 begin_checkout_step as (
 
     select
-        ordered_events.session_id,
-        min(ordered_events.event_at) as begin_checkout_reached_at
-    from ordered_events
+        events.session_id,
+        min(events.event_at) as begin_checkout_reached_at
+    from events
     inner join add_to_cart_step
-        on ordered_events.session_id = add_to_cart_step.session_id
+        on events.session_id = add_to_cart_step.session_id
     where
-        ordered_events.event_name = 'begin_checkout'
-        and ordered_events.event_at >= add_to_cart_step.add_to_cart_reached_at
-    group by ordered_events.session_id
+        events.event_name = 'begin_checkout'
+        and events.event_at >= add_to_cart_step.add_to_cart_reached_at
+    group by events.session_id
 
 ),
 
 purchase_step as (
 
     select
-        ordered_events.session_id,
-        min(ordered_events.event_at) as purchase_reached_at
-    from ordered_events
+        events.session_id,
+        min(events.event_at) as purchase_reached_at
+    from events
     inner join begin_checkout_step
-        on ordered_events.session_id = begin_checkout_step.session_id
+        on events.session_id = begin_checkout_step.session_id
     where
-        ordered_events.event_name = 'purchase'
-        and ordered_events.event_at >= begin_checkout_step.begin_checkout_reached_at
-    group by ordered_events.session_id
+        events.event_name = 'purchase'
+        and events.event_at >= begin_checkout_step.begin_checkout_reached_at
+    group by events.session_id
 
 ),
 
@@ -156,15 +172,17 @@ identified as (
     select
         first_events.session_id,
         first_events.anonymous_id,
-        coalesce(stitched_ids.customer_id, session_totals.event_customer_id) as customer_id,
+        coalesce(stitched_ids.customer_id, first_logins.event_customer_id) as customer_id,
         coalesce(stitched_ids.is_test_customer, customers.is_test, false) as is_test_user
     from first_events
-    inner join session_totals
-        on first_events.session_id = session_totals.session_id
+    left join first_logins
+        on
+            first_events.session_id = first_logins.session_id
+            and first_logins.login_rank = 1
     left join stitched_ids
         on first_events.anonymous_id = stitched_ids.anonymous_id
     left join customers
-        on session_totals.event_customer_id = customers.customer_id
+        on first_logins.event_customer_id = customers.customer_id
 
 ),
 
@@ -218,7 +236,7 @@ final as (
 
         -- purchase (any purchase event, in or out of funnel order)
         session_totals.has_purchase,
-        session_totals.purchase_order_id
+        first_purchases.purchase_order_id
     from first_events
     inner join session_totals
         on first_events.session_id = session_totals.session_id
@@ -226,6 +244,10 @@ final as (
         on first_events.session_id = identified.session_id
     left join traffic_sources
         on first_events.traffic_source_id = traffic_sources.traffic_source_id
+    left join first_purchases
+        on
+            first_events.session_id = first_purchases.session_id
+            and first_purchases.purchase_rank = 1
     left join product_view_step
         on first_events.session_id = product_view_step.session_id
     left join add_to_cart_step
