@@ -1,0 +1,119 @@
+{#- Daily user activity: one row per user and day on which the user was active
+    (kpi_dictionary: any web event or any placed order that day), for DAU / WAU /
+    MAU and retention. Web activity is dated by each event (a session across
+    midnight makes its user active on both days); sessions are counted on the day
+    they start. Orders count for their customer (any status; guest orders have
+    no user). Test users and everything they did are left out. -#}
+with
+
+events as (
+
+    select * from {{ ref('stg_web__events') }}
+
+),
+
+sessions as (
+
+    select * from {{ ref('int_sessions_sessionized') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('stg_shop__orders') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('stg_shop__customers') }}
+
+),
+
+web_event_days as (
+
+    select
+        sessions.user_id,
+        events.event_date as activity_date,
+        max(sessions.customer_id) as customer_id,
+        count(*) as events
+    from events
+    inner join sessions
+        on events.session_id = sessions.session_id
+    where not sessions.is_test_user
+    group by sessions.user_id, events.event_date
+
+),
+
+session_days as (
+
+    select
+        user_id,
+        session_date as activity_date,
+        count(*) as sessions
+    from sessions
+    where not is_test_user
+    group by user_id, session_date
+
+),
+
+order_days as (
+
+    select
+        orders.customer_id as user_id,
+        orders.ordered_date as activity_date,
+        orders.customer_id,
+        count(*) as orders
+    from orders
+    left join customers
+        on orders.customer_id = customers.customer_id
+    where
+        not orders.is_guest
+        and orders.customer_id is not null
+        and not coalesce(customers.is_test, false)
+    group by orders.customer_id, orders.ordered_date
+
+),
+
+user_days as (
+
+    select
+        user_id,
+        activity_date
+    from web_event_days
+    union
+    select
+        user_id,
+        activity_date
+    from order_days
+
+),
+
+final as (
+
+    select
+        user_days.user_id,
+        user_days.activity_date,
+        coalesce(web_event_days.customer_id, order_days.customer_id) as customer_id,
+        web_event_days.user_id is not null as has_web_activity,
+        order_days.user_id is not null as has_order,
+        coalesce(web_event_days.events, 0) as events,
+        coalesce(session_days.sessions, 0) as sessions,
+        coalesce(order_days.orders, 0) as orders
+    from user_days
+    left join web_event_days
+        on
+            user_days.user_id = web_event_days.user_id
+            and user_days.activity_date = web_event_days.activity_date
+    left join session_days
+        on
+            user_days.user_id = session_days.user_id
+            and user_days.activity_date = session_days.activity_date
+    left join order_days
+        on
+            user_days.user_id = order_days.user_id
+            and user_days.activity_date = order_days.activity_date
+
+)
+
+select * from final

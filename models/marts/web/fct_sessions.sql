@@ -1,0 +1,63 @@
+{#- One row per session of a non-test user: the session facts every traffic
+    KPI reads (sessions, bounce, conversion, funnel, dwell). -#}
+with
+
+sessions as (
+
+    select * from {{ ref('int_sessions_sessionized') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        session_id,
+        user_id,
+        customer_id,
+        anonymous_id,
+        purchase_order_id,
+
+        -- time
+        session_date,
+        started_at,
+        ended_at,
+        duration_seconds,
+
+        -- traffic source and context
+        channel_group,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        referrer,
+        landing_page_url,
+        landing_page_type,
+        device_type,
+        country_code,
+
+        -- engagement
+        event_count,
+        is_bounce,
+        product_view_count,
+        product_view_dwell_ms,
+
+        -- ordered funnel
+        reached_product_view,
+        reached_add_to_cart,
+        reached_begin_checkout,
+        reached_purchase,
+        product_view_reached_at,
+        add_to_cart_reached_at,
+        begin_checkout_reached_at,
+        purchase_reached_at,
+
+        -- conversion
+        has_purchase,
+        customer_id is not null as is_identified
+    from sessions
+    where not is_test_user
+
+)
+
+select * from final
