@@ -1,11 +1,33 @@
 {#- The order fact: every placed order of a real customer or a guest (test
-    accounts left out). The session's traffic channel group joins here once
-    sessions are sessionized (int_sessions_sessionized). -#}
+    accounts left out), with the traffic channel of the session it was placed
+    in. Sessions are unique per session_id, so the join cannot fan out. -#}
 with
 
 orders as (
 
     select * from {{ ref('int_orders_enriched') }}
+
+),
+
+sessions as (
+
+    select * from {{ ref('int_sessions_sessionized') }}
+
+),
+
+orders_with_traffic as (
+
+    select
+        orders.*,
+        sessions.utm_campaign as session_utm_campaign,
+        case
+            when orders.session_id is null then 'no_session'
+            when sessions.session_id is null then 'unknown_session'
+            else sessions.channel_group
+        end as traffic_channel_group
+    from orders
+    left join sessions
+        on orders.session_id = sessions.session_id
 
 ),
 
@@ -32,6 +54,8 @@ final as (
         -- breakdowns
         sales_channel,
         device_type,
+        traffic_channel_group,
+        session_utm_campaign,
         customer_type,
         customer_placed_order_number,
         customer_valid_order_number,
@@ -72,7 +96,7 @@ final as (
         -- derived
         coalesce(customer_valid_order_number = 1, false) as is_first_order
 
-    from orders
+    from orders_with_traffic
     where not is_test
 
 )
