@@ -164,7 +164,7 @@ converted as (
             as refund_excess_amount_local,
         {{ to_reporting_currency('merchandise_amount_local') }} as merchandise_amount,
         {{ to_reporting_currency('refund_amount_local_raw') }} as refunded_amount,
-        {{ to_reporting_currency('(refund_requested_amount_local - refund_amount_local_raw)') }}
+        {{ to_reporting_currency('refund_requested_amount_local - refund_amount_local_raw') }}
             as refund_excess_amount,
         {{ to_reporting_currency('quantity * product_unit_cost_local', 'product_rate_to_reporting') }} as cogs,
         {{ to_reporting_currency('refunded_quantity * product_unit_cost_local', 'product_rate_to_reporting') }}

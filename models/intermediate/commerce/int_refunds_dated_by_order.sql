@@ -137,7 +137,7 @@ final as (
         -- money, in the reporting currency at the order day's rate (rate_to_reporting)
         {{ to_reporting_currency('amount_local') }} as amount,
         {{ to_reporting_currency('amount_capped_local') }} as amount_capped,
-        {{ to_reporting_currency('(amount_local - amount_capped_local)') }} as excess_amount
+        {{ to_reporting_currency('amount_local - amount_capped_local') }} as excess_amount
 
     from capped
 
