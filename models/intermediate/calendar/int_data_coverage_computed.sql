@@ -57,6 +57,11 @@ spans as (
             coalesce(event_days.first_day, order_days.first_day),
             coalesce(signup_days.first_day, order_days.first_day)
         ) as data_start_date,
+        -- activity (web events, orders) before this day is unknown, not absent
+        least(
+            coalesce(order_days.first_day, event_days.first_day),
+            coalesce(event_days.first_day, order_days.first_day)
+        ) as first_activity_date,
         greatest(
             coalesce(order_days.last_day, event_days.last_day),
             coalesce(event_days.last_day, order_days.last_day)
@@ -72,6 +77,7 @@ final as (
     select
         1 as coverage_id,
         data_start_date,
+        first_activity_date,
         data_end_date,
         {% if var('data_complete_through', none) is not none -%}
             cast('{{ var("data_complete_through") }}' as date)

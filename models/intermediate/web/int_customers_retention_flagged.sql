@@ -2,7 +2,8 @@
     active (any web event or placed order, int_user_days_aggregated) exactly 1, 7
     and 30 days after the day they signed up. A flag is NULL while that day is
     not complete in the data (after int_data_coverage_computed.last_complete_date)
-    and also when it falls before the first day with any recorded activity:
+    and also when it falls before the first day with any recorded activity
+    (int_data_coverage_computed.first_activity_date):
     activity before the data starts is unknown, not absent. -#}
 with
 
@@ -21,13 +22,6 @@ user_days as (
 coverage as (
 
     select * from {{ ref('int_data_coverage_computed') }}
-
-),
-
-activity_span as (
-
-    select min(activity_date) as first_activity_date
-    from user_days
 
 ),
 
@@ -65,7 +59,7 @@ flagged as (
         cohort_members.day_7_date,
         cohort_members.day_30_date,
         coverage.last_complete_date,
-        activity_span.first_activity_date,
+        coverage.first_activity_date,
         max(case when customer_days.activity_date = cohort_members.day_1_date then 1 else 0 end) = 1
             as was_active_d1,
         max(case when customer_days.activity_date = cohort_members.day_7_date then 1 else 0 end) = 1
@@ -74,7 +68,6 @@ flagged as (
             as was_active_d30
     from cohort_members
     cross join coverage
-    cross join activity_span
     left join customer_days
         on
             cohort_members.customer_id = customer_days.customer_id
@@ -88,7 +81,7 @@ flagged as (
         cohort_members.day_7_date,
         cohort_members.day_30_date,
         coverage.last_complete_date,
-        activity_span.first_activity_date
+        coverage.first_activity_date
 
 ),
 
