@@ -7,9 +7,11 @@
       most specific target covering it (month over quarter over year), and a
       week, month or quarter without its own target sums its days' targets when
       every day has one;
-    - rates, averages and other non-additive KPIs: a period takes the most
-      specific target whose period covers the whole of it (a rate target holds
-      for every part of its period). -#}
+    - rates and averages (ratio KPIs): a period takes the most specific target
+      whose period covers the whole of it (a rate target holds for every part
+      of its period);
+    - per-grain and derived KPIs (distinct counts, churn, repurchase, turnover,
+      growth, ...) depend on the length of their period: only explicit targets. -#}
 with
 
 targets as (
@@ -61,7 +63,8 @@ explicit_targets as (
         coalesce(targets.dimension_value, 'total') as dimension_value,
         cast(targets.target as {{ dbt.type_float() }}) as target,
         case targets.grain when 'month' then 1 when 'quarter' then 2 else 3 end as specificity,
-        definitions.aggregation = 'sum' as is_additive
+        definitions.aggregation = 'sum' as is_additive,
+        definitions.aggregation = 'ratio' as is_rate
     from targets
     inner join definitions
         on targets.kpi_id = definitions.kpi_id
@@ -212,6 +215,7 @@ covering as (
         explicit_targets.dimension_value,
         explicit_targets.target,
         explicit_targets.is_additive,
+        explicit_targets.is_rate,
         explicit_targets.target_grain = period_bounds.grain
         and explicit_targets.target_start = period_bounds.period_start as is_explicit,
         row_number() over (
@@ -271,7 +275,7 @@ explicit_or_covering as (
     from covering
     where
         specificity_rank = 1
-        and (is_explicit or not is_additive)
+        and (is_explicit or is_rate)
 
 ),
 
