@@ -64,8 +64,8 @@ pre_sale_conversions as (
     left join orders
         on tickets.customer_id = orders.customer_id
             and orders.is_valid
-            and orders.ordered_at >= tickets.created_at
-            and orders.ordered_at <= {{ dbt.dateadd('day', 7, 'tickets.created_at') }}
+            and tickets.created_at <= orders.ordered_at
+            and {{ dbt.dateadd('day', 7, 'tickets.created_at') }} >= orders.ordered_at
     where
         tickets.is_pre_sale
         and tickets.customer_id is not null
@@ -117,7 +117,7 @@ ticket_windowed as (
         ticket_aggregated.dimension,
         ticket_aggregated.dimension_value,
         {%- for measure in ticket_measures %}
-        ticket_aggregated.{{ measure }},
+            ticket_aggregated.{{ measure }},
         {%- endfor %}
         cast({{ dbt.dateadd('day', 7, 'ticket_aggregated.date_day') }} as date)
         <= coverage.last_complete_date as is_conversion_window_complete

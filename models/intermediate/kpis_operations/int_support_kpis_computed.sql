@@ -57,31 +57,31 @@ period_stats as (
 
     {%- for grain, period_column in grains %}
 
-    select
-        '{{ grain }}' as grain,
-        {{ period_column }} as period_start,
-        'total' as dimension,
-        'total' as dimension_value,
-        {{ kpi_percentile('first_response_seconds', 0.5) }} as p50_seconds,
-        {{ kpi_percentile('first_response_seconds', 0.9) }} as p90_seconds
-    from answered
-    group by {{ period_column }}
+        select
+            '{{ grain }}' as grain,
+            {{ period_column }} as period_start,
+            'total' as dimension,
+            'total' as dimension_value,
+            {{ kpi_percentile('first_response_seconds', 0.5) }} as p50_seconds,
+            {{ kpi_percentile('first_response_seconds', 0.9) }} as p90_seconds
+        from answered
+        group by {{ period_column }}
 
-    union all
+        union all
 
-    select
-        '{{ grain }}' as grain,
-        {{ period_column }} as period_start,
-        'support_channel' as dimension,
-        coalesce(support_channel, 'unknown') as dimension_value,
-        {{ kpi_percentile('first_response_seconds', 0.5) }} as p50_seconds,
-        {{ kpi_percentile('first_response_seconds', 0.9) }} as p90_seconds
-    from answered
-    group by {{ period_column }}, coalesce(support_channel, 'unknown')
-    {%- if not loop.last %}
+        select
+            '{{ grain }}' as grain,
+            {{ period_column }} as period_start,
+            'support_channel' as dimension,
+            coalesce(support_channel, 'unknown') as dimension_value,
+            {{ kpi_percentile('first_response_seconds', 0.5) }} as p50_seconds,
+            {{ kpi_percentile('first_response_seconds', 0.9) }} as p90_seconds
+        from answered
+        group by {{ period_column }}, coalesce(support_channel, 'unknown')
+        {%- if not loop.last %}
 
-    union all
-    {%- endif %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -105,14 +105,14 @@ periods as (
 
     {%- for grain, period_column in grains %}
 
-    select distinct
-        '{{ grain }}' as grain,
-        {{ period_column }} as period_start
-    from span_days
-    {%- if not loop.last %}
+        select distinct
+            '{{ grain }}' as grain,
+            {{ period_column }} as period_start
+        from span_days
+        {%- if not loop.last %}
 
-    union all
-    {%- endif %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -166,18 +166,18 @@ unpivoted as (
 
     {%- for kpi_id, value_column in percentiles %}
 
-    select
-        '{{ kpi_id }}' as kpi_id,
-        grain,
-        period_start,
-        dimension,
-        dimension_value,
-        {{ value_column }} as value
-    from filled
-    {%- if not loop.last %}
+        select
+            '{{ kpi_id }}' as kpi_id,
+            grain,
+            period_start,
+            dimension,
+            dimension_value,
+            {{ value_column }} as value  -- noqa: RF04
+        from filled
+        {%- if not loop.last %}
 
-    union all
-    {%- endif %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -192,7 +192,7 @@ final as (
         dimension_value,
         cast(null as {{ dbt.type_float() }}) as numerator,
         cast(null as {{ dbt.type_float() }}) as denominator,
-        cast(value as {{ dbt.type_float() }}) as value,
+        cast(value as {{ dbt.type_float() }}) as value,  -- noqa: RF04
         true as is_complete
     from unpivoted
 
