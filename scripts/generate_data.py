@@ -3201,7 +3201,8 @@ def traffic_realized(cal: Calendar, gen: Generated) -> tuple[dict[str, Any], dic
     has_load = ok[es] & (ev["load"] >= 0)
     load = ev["load"][has_load]
     p50, p90 = np.percentile(load, [50, 90]) if len(load) else (None, None)
-    load_year = (np.datetime64("1970-01-01", "D") + t[has_load] // DAY).astype("datetime64[Y]").astype(np.int64) + 1970
+    load_days = np.datetime64("1970-01-01", "D") + t[has_load] // DAY
+    load_year = load_days.astype("datetime64[Y]").astype(np.int64) + 1970
     by_year = {}
     for year in np.unique(load_year):
         y50, y90 = np.percentile(load[load_year == year], [50, 90])

@@ -105,7 +105,9 @@ def test_sessions_by_channel_group(warehouse: duckdb.DuckDBPyConnection, truth: 
         assert conversion[group][0] / conversion[group][1] == pytest.approx(
             expected["conversion_rate"], abs=RATE_TOLERANCE
         ), group
-        assert bounce[group][0] / bounce[group][1] == pytest.approx(expected["bounce_rate"], abs=RATE_TOLERANCE), group
+        assert bounce[group][0] / bounce[group][1] == pytest.approx(
+            expected["bounce_rate"], abs=RATE_TOLERANCE
+        ), group
     # natural traffic share is the natural groups' share of sessions
     natural = sum(sessions.get(g, (0, None))[0] for g in NATURAL_GROUPS)
     assert natural / span_total(warehouse, "sessions")[0] == pytest.approx(

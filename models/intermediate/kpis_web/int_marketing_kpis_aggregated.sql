@@ -57,11 +57,11 @@ paid_units as (
         spend_date as date_day,
         channel as ad_channel,
         campaign_id,
-        cast(spend as {{ dbt.type_float() }}) as spend,
-        cast(clicks as {{ dbt.type_float() }}) as clicks,
-        cast(impressions as {{ dbt.type_float() }}) as impressions,
-        cast(0 as {{ dbt.type_float() }}) as attributed_net_revenue,
-        cast(0 as {{ dbt.type_float() }}) as attributed_gross_margin
+        cast(spend as {{ kpi_type_double() }}) as spend,
+        cast(clicks as {{ kpi_type_double() }}) as clicks,
+        cast(impressions as {{ kpi_type_double() }}) as impressions,
+        cast(0 as {{ kpi_type_double() }}) as attributed_net_revenue,
+        cast(0 as {{ kpi_type_double() }}) as attributed_gross_margin
     from ad_spend
 
     union all
@@ -70,9 +70,9 @@ paid_units as (
         attributed_orders.ordered_date as date_day,
         attributed_orders.attributed_channel_group as ad_channel,
         attributed_orders.attributed_utm_campaign as campaign_id,
-        cast(0 as {{ dbt.type_float() }}) as spend,
-        cast(0 as {{ dbt.type_float() }}) as clicks,
-        cast(0 as {{ dbt.type_float() }}) as impressions,
+        cast(0 as {{ kpi_type_double() }}) as spend,
+        cast(0 as {{ kpi_type_double() }}) as clicks,
+        cast(0 as {{ kpi_type_double() }}) as impressions,
         orders.net_revenue as attributed_net_revenue,
         orders.gross_margin as attributed_gross_margin
     from attributed_orders
@@ -117,11 +117,11 @@ content_units as (
         stat_date as date_day,
         platform,
         content_type,
-        cast(impressions as {{ dbt.type_float() }}) as impressions,
-        cast(clicks as {{ dbt.type_float() }}) as clicks,
-        cast(interactions as {{ dbt.type_float() }}) as interactions,
-        cast(shares as {{ dbt.type_float() }}) as shares,
-        cast(0 as {{ dbt.type_float() }}) as content_orders
+        cast(impressions as {{ kpi_type_double() }}) as impressions,
+        cast(clicks as {{ kpi_type_double() }}) as clicks,
+        cast(interactions as {{ kpi_type_double() }}) as interactions,
+        cast(shares as {{ kpi_type_double() }}) as shares,  -- noqa: RF04
+        cast(0 as {{ kpi_type_double() }}) as content_orders
     from content_stats
 
     union all
@@ -130,11 +130,11 @@ content_units as (
         orders.ordered_date as date_day,
         contents.platform,
         contents.content_type,
-        cast(0 as {{ dbt.type_float() }}) as impressions,
-        cast(0 as {{ dbt.type_float() }}) as clicks,
-        cast(0 as {{ dbt.type_float() }}) as interactions,
-        cast(0 as {{ dbt.type_float() }}) as shares,
-        cast(1 as {{ dbt.type_float() }}) as content_orders
+        cast(0 as {{ kpi_type_double() }}) as impressions,
+        cast(0 as {{ kpi_type_double() }}) as clicks,
+        cast(0 as {{ kpi_type_double() }}) as interactions,
+        cast(0 as {{ kpi_type_double() }}) as shares,  -- noqa: RF04
+        cast(1 as {{ kpi_type_double() }}) as content_orders
     from orders
     inner join sessions
         on orders.session_id = sessions.session_id

@@ -5,6 +5,7 @@
     stitched customer as user_id), or for a guest order the user of the session
     the order was placed in. An order without such a session is credited to
     direct. Reused by the marketing KPIs (roas, campaign_roi) and attribution. -#}
+{%- set lookback_days = var('attribution_lookback_days', 30) | int %}
 with
 
 orders as (
@@ -26,7 +27,8 @@ order_users as (
         orders.session_id,
         orders.ordered_at,
         orders.ordered_date,
-        coalesce(orders.customer_id, order_sessions.user_id) as user_id
+        coalesce(orders.customer_id, order_sessions.user_id) as user_id,
+        {{ dbt.dateadd('day', -lookback_days, 'orders.ordered_at') }} as look_back_from
     from orders
     left join sessions as order_sessions
         on orders.session_id = order_sessions.session_id
@@ -53,10 +55,8 @@ touches as (
     inner join sessions
         on
             order_users.user_id = sessions.user_id
-            and sessions.started_at <= order_users.ordered_at
-            and sessions.started_at >= {{ dbt.dateadd(
-                'day', -1 * var('attribution_lookback_days', 30), 'order_users.ordered_at'
-            ) }}
+            and order_users.ordered_at >= sessions.started_at
+            and order_users.look_back_from <= sessions.started_at
     where sessions.channel_group <> 'direct'
 
 ),
@@ -76,11 +76,11 @@ final as (
         touches.started_at as attributed_session_started_at,
 
         -- credited traffic source
-        coalesce(touches.channel_group, 'direct') as attributed_channel_group,
         touches.utm_source as attributed_utm_source,
         touches.utm_medium as attributed_utm_medium,
         touches.utm_campaign as attributed_utm_campaign,
         touches.utm_content as attributed_utm_content,
+        coalesce(touches.channel_group, 'direct') as attributed_channel_group,
         touches.session_id is null as is_direct
     from order_users
     left join touches

@@ -79,15 +79,15 @@ load_events as (
 page_load_periods as (
 
     {%- for grain, column in grains %}
-    select distinct
-        '{{ grain }}' as grain,
-        {{ column }} as period_start,
-        first_activity_date
-    from span_days
-    {%- if not loop.last %}
+        select distinct
+            '{{ grain }}' as grain,
+            {{ column }} as period_start,
+            first_activity_date
+        from span_days
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -95,31 +95,31 @@ page_load_periods as (
 page_load_totals as (
 
     {%- for grain, column in grains %}
-    select
-        '{{ grain }}' as grain,
-        {{ column }} as period_start,
-        'total' as dimension,
-        'total' as dimension_value,
-        {{ kpi_percentile('page_load_ms', 0.5) }} as p50,
-        {{ kpi_percentile('page_load_ms', 0.9) }} as p90
-    from load_events
-    group by {{ column }}
+        select
+            '{{ grain }}' as grain,
+            {{ column }} as period_start,
+            'total' as dimension,
+            'total' as dimension_value,
+            {{ kpi_percentile('page_load_ms', 0.5) }} as p50,
+            {{ kpi_percentile('page_load_ms', 0.9) }} as p90
+        from load_events
+        group by {{ column }}
 
-    union all
+        union all
 
-    select
-        '{{ grain }}' as grain,
-        {{ column }} as period_start,
-        'device_type' as dimension,
-        coalesce(device_type, 'unknown') as dimension_value,
-        {{ kpi_percentile('page_load_ms', 0.5) }} as p50,
-        {{ kpi_percentile('page_load_ms', 0.9) }} as p90
-    from load_events
-    group by {{ column }}, coalesce(device_type, 'unknown')
-    {%- if not loop.last %}
+        select
+            '{{ grain }}' as grain,
+            {{ column }} as period_start,
+            'device_type' as dimension,
+            coalesce(device_type, 'unknown') as dimension_value,
+            {{ kpi_percentile('page_load_ms', 0.5) }} as p50,
+            {{ kpi_percentile('page_load_ms', 0.9) }} as p90
+        from load_events
+        group by {{ column }}, coalesce(device_type, 'unknown')
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -130,10 +130,10 @@ page_load_rows as (
     select
         page_load_periods.grain,
         page_load_periods.period_start,
-        coalesce(page_load_totals.dimension, 'total') as dimension,
-        coalesce(page_load_totals.dimension_value, 'total') as dimension_value,
         page_load_totals.p50,
         page_load_totals.p90,
+        coalesce(page_load_totals.dimension, 'total') as dimension,
+        coalesce(page_load_totals.dimension_value, 'total') as dimension_value,
         page_load_periods.period_start >= page_load_periods.first_activity_date as is_complete
     from page_load_periods
     left join page_load_totals
@@ -146,21 +146,21 @@ page_load_rows as (
 final as (
     {%- for kpi_id, column in [('page_load_p50_ms', 'p50'), ('page_load_p90_ms', 'p90')] %}
 
-    select
-        '{{ kpi_id }}' as kpi_id,
-        grain,
-        period_start,
-        dimension,
-        dimension_value,
-        cast(null as {{ dbt.type_float() }}) as numerator,
-        cast(null as {{ dbt.type_float() }}) as denominator,
-        cast({{ column }} as {{ dbt.type_float() }}) as value,
-        is_complete
-    from page_load_rows
-    {%- if not loop.last %}
+        select
+            '{{ kpi_id }}' as kpi_id,
+            grain,
+            period_start,
+            dimension,
+            dimension_value,
+            cast(null as {{ kpi_type_double() }}) as numerator,
+            cast(null as {{ kpi_type_double() }}) as denominator,
+            cast({{ column }} as {{ kpi_type_double() }}) as value,  -- noqa: RF04
+            is_complete
+        from page_load_rows
+        {%- if not loop.last %}
 
-    union all
-    {%- endif %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 )

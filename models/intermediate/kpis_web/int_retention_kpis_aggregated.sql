@@ -43,11 +43,11 @@ signup_units as (
         retention_flags.signup_date,
         customers.acquisition_channel_group,
         1 as signups,
-        {%- for offset in [1, 7, 30] %}
+    {%- for offset in [1, 7, 30] %}
         case when retention_flags.is_active_d{{ offset }} is not null then 1 else 0 end as known_d{{ offset }},
         case when retention_flags.is_active_d{{ offset }} then 1 else 0 end as retained_d{{ offset }}
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from retention_flags
     left join customers
         on retention_flags.customer_id = customers.customer_id
@@ -68,22 +68,23 @@ active_units as (
     select
         user_days.activity_date,
         1 as active_users,
-        {%- for offset in [1, 7, 30] %}
+    {%- for offset in [1, 7, 30] %}
         case
             when {{ dbt.dateadd('day', offset, 'user_days.activity_date') }} <= coverage.last_complete_date
-                then 1 else 0
+                then 1
+            else 0
         end as known_d{{ offset }},
         case when later_d{{ offset }}.user_id is not null then 1 else 0 end as retained_d{{ offset }}
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from user_days
     cross join coverage
     {%- for offset in [1, 7, 30] %}
-    left join user_days as later_d{{ offset }}
-        on
-            user_days.user_id = later_d{{ offset }}.user_id
-            and later_d{{ offset }}.activity_date
-            = cast({{ dbt.dateadd('day', offset, 'user_days.activity_date') }} as date)
+        left join user_days as later_d{{ offset }}
+            on
+                user_days.user_id = later_d{{ offset }}.user_id
+                and later_d{{ offset }}.activity_date
+                = cast({{ dbt.dateadd('day', offset, 'user_days.activity_date') }} as date)
     {%- endfor %}
 
 ),

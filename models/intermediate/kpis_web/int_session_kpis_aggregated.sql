@@ -91,8 +91,8 @@ view_units as (
     select
         sessions.session_date,
         sessions.device_type,
-        case when events.dwell_ms >= 30000 then 'ge_30s' else 'lt_30s' end as dwell_bucket,
         1 as product_views,
+        case when events.dwell_ms >= 30000 then 'ge_30s' else 'lt_30s' end as dwell_bucket,
         case when bought_products.product_id is not null then 1 else 0 end as converted_product_views
     from events
     inner join sessions

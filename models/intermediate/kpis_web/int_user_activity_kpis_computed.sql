@@ -85,19 +85,19 @@ day_activity as (
 dau as (
 
     {%- for grain, column in grains %}
-    select
-        'dau' as kpi_id,
-        '{{ grain }}' as grain,
-        {{ column }} as period_start,
-        cast(sum(active_users) as {{ dbt.type_float() }}) as numerator,
-        cast(count(*) as {{ dbt.type_float() }}) as denominator,
-        {{ column }} >= first_activity_date as is_complete
-    from day_activity
-    group by {{ column }}, first_activity_date
-    {%- if not loop.last %}
+        select
+            'dau' as kpi_id,
+            '{{ grain }}' as grain,
+            {{ column }} as period_start,
+            cast(sum(active_users) as {{ kpi_type_double() }}) as numerator,
+            cast(count(*) as {{ kpi_type_double() }}) as denominator,
+            {{ column }} >= first_activity_date as is_complete
+        from day_activity
+        group by {{ column }}, first_activity_date
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -116,27 +116,27 @@ window_deltas as (
 
     {%- for kpi_id, window_days, _, _ in windows %}
     -- {{ kpi_id }}: +1 on the active day, -1 on the day the user drops out of the window
-    select
-        '{{ kpi_id }}' as kpi_id,
-        activity_date as date_day,
-        1 as delta
-    from user_day_sequences
+        select
+            '{{ kpi_id }}' as kpi_id,
+            activity_date as date_day,
+            1 as delta
+        from user_day_sequences
 
-    union all
+        union all
 
-    select
-        '{{ kpi_id }}' as kpi_id,
-        case
-            when next_activity_date < cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
-                then next_activity_date
-            else cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
-        end as date_day,
-        -1 as delta
-    from user_day_sequences
-    {%- if not loop.last %}
+        select
+            '{{ kpi_id }}' as kpi_id,
+            case
+                when next_activity_date < cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
+                    then next_activity_date
+                else cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
+            end as date_day,
+            -1 as delta
+        from user_day_sequences
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -155,16 +155,16 @@ daily_deltas as (
 window_days as (
 
     {%- for kpi_id, window_days, _, _ in windows %}
-    select
-        '{{ kpi_id }}' as kpi_id,
-        span_days.date_day,
-        cast({{ dbt.dateadd('day', 1 - window_days, 'span_days.date_day') }} as date)
-        >= span_days.first_activity_date as is_complete
-    from span_days
-    {%- if not loop.last %}
+        select
+            '{{ kpi_id }}' as kpi_id,
+            span_days.date_day,
+            cast({{ dbt.dateadd('day', 1 - window_days, 'span_days.date_day') }} as date)
+            >= span_days.first_activity_date as is_complete
+        from span_days
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -179,8 +179,8 @@ rolling_users as (
             partition by window_days.kpi_id
             order by window_days.date_day
             rows between unbounded preceding and current row
-        ) as {{ dbt.type_float() }}) as numerator,
-        cast(null as {{ dbt.type_float() }}) as denominator,
+        ) as {{ kpi_type_double() }}) as numerator,
+        cast(null as {{ kpi_type_double() }}) as denominator,
         window_days.is_complete
     from window_days
     left join daily_deltas
@@ -205,26 +205,26 @@ user_periods as (
 period_users as (
 
     {%- for kpi_id, _, grain, column in windows %}
-    select
-        '{{ kpi_id }}' as kpi_id,
-        '{{ grain }}' as grain,
-        periods.period_start,
-        cast(count(distinct user_periods.user_id) as {{ dbt.type_float() }}) as numerator,
-        cast(null as {{ dbt.type_float() }}) as denominator,
-        periods.period_start >= periods.first_activity_date as is_complete
-    from (
-        select distinct
-            {{ column }} as period_start,
-            first_activity_date
-        from span_days
-    ) as periods
-    left join user_periods
-        on periods.period_start = user_periods.{{ column }}
-    group by periods.period_start, periods.first_activity_date
-    {%- if not loop.last %}
+        select
+            '{{ kpi_id }}' as kpi_id,
+            '{{ grain }}' as grain,
+            periods.period_start,
+            cast(count(distinct user_periods.user_id) as {{ kpi_type_double() }}) as numerator,
+            cast(null as {{ kpi_type_double() }}) as denominator,
+            periods.period_start >= periods.first_activity_date as is_complete
+        from (
+            select distinct
+                {{ column }} as period_start,
+                first_activity_date
+            from span_days
+        ) as periods
+        left join user_periods
+            on periods.period_start = user_periods.{{ column }}
+        group by periods.period_start, periods.first_activity_date
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -239,7 +239,7 @@ final as (
         'total' as dimension_value,
         numerator,
         denominator,
-        numerator / denominator as value,
+        numerator / denominator as value,  -- noqa: RF04
         is_complete
     from dau
 
@@ -253,7 +253,7 @@ final as (
         'total' as dimension_value,
         numerator,
         denominator,
-        numerator as value,
+        numerator as value,  -- noqa: RF04
         is_complete
     from rolling_users
 
@@ -267,7 +267,7 @@ final as (
         'total' as dimension_value,
         numerator,
         denominator,
-        numerator as value,
+        numerator as value,  -- noqa: RF04
         is_complete
     from period_users
 
