@@ -61,7 +61,7 @@ explicit_targets as (
         {{ kpi_period_end('targets.grain', 'cast(targets.period_start as date)') }} as target_end,
         coalesce(targets.dimension, 'total') as dimension,
         coalesce(targets.dimension_value, 'total') as dimension_value,
-        cast(targets.target as {{ dbt.type_float() }}) as target,
+        cast(targets.target as {{ kpi_type_double() }}) as target,
         case targets.grain when 'month' then 1 when 'quarter' then 2 else 3 end as specificity,
         definitions.aggregation = 'sum' as is_additive,
         definitions.aggregation = 'ratio' as is_rate

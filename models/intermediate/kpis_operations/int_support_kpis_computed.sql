@@ -45,7 +45,7 @@ answered as (
         calendar.quarter_start_date,
         calendar.year_start_date,
         tickets.channel as support_channel,
-        cast(tickets.first_response_seconds as {{ dbt.type_float() }}) as first_response_seconds
+        cast(tickets.first_response_seconds as {{ kpi_type_double() }}) as first_response_seconds
     from tickets
     inner join calendar
         on tickets.created_date = calendar.date_day
@@ -190,9 +190,9 @@ final as (
         cast(period_start as date) as period_start,
         dimension,
         dimension_value,
-        cast(null as {{ dbt.type_float() }}) as numerator,
-        cast(null as {{ dbt.type_float() }}) as denominator,
-        cast(value as {{ dbt.type_float() }}) as value,  -- noqa: RF04
+        cast(null as {{ kpi_type_double() }}) as numerator,
+        cast(null as {{ kpi_type_double() }}) as denominator,
+        cast(value as {{ kpi_type_double() }}) as value,  -- noqa: RF04
         true as is_complete
     from unpivoted
 

@@ -92,11 +92,11 @@ scored as (
         kpi_values.target,
         kpi_values.achievement,
         greatest(least(kpi_values.achievement, 1.2), 0) as capped_achievement,
-        cast(weights.weight as {{ dbt.type_float() }}) as weight,
+        cast(weights.weight as {{ kpi_type_double() }}) as weight,
         -- rounded to 4 decimals: the points are for reading, and rounding keeps
         -- 0.5 x 1.2 x 100 at exactly 60
         round(
-            cast(weights.weight as {{ dbt.type_float() }}) * greatest(least(kpi_values.achievement, 1.2), 0) * 100, 4
+            cast(weights.weight as {{ kpi_type_double() }}) * greatest(least(kpi_values.achievement, 1.2), 0) * 100, 4
         ) as weighted_points
     from role_months
     inner join weights
