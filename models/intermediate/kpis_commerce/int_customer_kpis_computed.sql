@@ -478,16 +478,16 @@ final as (
         cast(kpi_grid.period_start as date) as period_start,
         kpi_grid.dimension,
         kpi_grid.dimension_value,
-        cast(coalesce(measured.numerator, 0) as {{ dbt.type_float() }}) as numerator,
+        cast(coalesce(measured.numerator, 0) as {{ kpi_type_double() }}) as numerator,
         cast(
             case when kpi_grid.kpi_id <> 'active_customers' then coalesce(measured.denominator, 0) end
-            as {{ dbt.type_float() }}
+            as {{ kpi_type_double() }}
         ) as denominator,
         cast(
             case
                 when kpi_grid.kpi_id = 'active_customers' then coalesce(measured.numerator, 0)
                 when coalesce(measured.denominator, 0) > 0 then 1.0 * measured.numerator / measured.denominator
-            end as {{ dbt.type_float() }}
+            end as {{ kpi_type_double() }}
         ) as value,
         kpi_grid.is_complete
     from kpi_grid
