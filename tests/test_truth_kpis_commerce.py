@@ -63,7 +63,9 @@ def ratio(con: duckdb.DuckDBPyConnection, kpi_id: str) -> float:
 
 def refund_excess(con: duckdb.DuckDBPyConnection) -> float:
     """Completed refunds above what they refund, which the marts cap off."""
-    return float(con.execute("select coalesce(sum(refund_excess_amount), 0) from marts.fct_orders").fetchone()[0])
+    return float(
+        con.execute("select coalesce(sum(refund_excess_amount), 0) from marts.fct_orders").fetchone()[0]
+    )
 
 
 def test_order_counts_match_realized(warehouse: duckdb.DuckDBPyConnection, truth: dict) -> None:
@@ -76,10 +78,14 @@ def test_order_counts_match_realized(warehouse: duckdb.DuckDBPyConnection, truth
 
 def test_order_ratios_match_realized(warehouse: duckdb.DuckDBPyConnection, truth: dict) -> None:
     realized = truth["realized"]["orders"]
-    assert ratio(warehouse, "cancellation_rate") == pytest.approx(realized["cancellation_rate"], abs=RATIO_TOLERANCE)
+    assert ratio(warehouse, "cancellation_rate") == pytest.approx(
+        realized["cancellation_rate"], abs=RATIO_TOLERANCE
+    )
     assert ratio(warehouse, "refund_rate") == pytest.approx(realized["refund_rate"], abs=RATIO_TOLERANCE)
     assert ratio(warehouse, "aov") == pytest.approx(realized["aov_usd"], abs=RATIO_TOLERANCE)
-    assert ratio(warehouse, "units_per_order") == pytest.approx(realized["units_per_order"], abs=RATIO_TOLERANCE)
+    assert ratio(warehouse, "units_per_order") == pytest.approx(
+        realized["units_per_order"], abs=RATIO_TOLERANCE
+    )
     refunded, valid_merchandise = whole_span(warehouse, "refund_value_rate")
     assert (refunded + refund_excess(warehouse)) / valid_merchandise == pytest.approx(
         realized["refund_value_rate"], abs=RATIO_TOLERANCE
@@ -221,7 +227,9 @@ def test_signups_and_effective_new_customer_rate_match_realized(
     )
 
 
-def test_signups_by_acquisition_group_near_planted_mix(warehouse: duckdb.DuckDBPyConnection, truth: dict) -> None:
+def test_signups_by_acquisition_group_near_planted_mix(
+    warehouse: duckdb.DuckDBPyConnection, truth: dict
+) -> None:
     """Each account's acquisition channel group is drawn from the planted mix;
     over the 2024-2025 signups each group's share lies within Z SE =
     sqrt(p (1 - p) / signups) of its planted share (about 0.003 at scale 1,

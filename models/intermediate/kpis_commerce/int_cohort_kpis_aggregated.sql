@@ -10,7 +10,22 @@
     'acquisition_channel_group', 'country_code', 'customer_gender',
 ]) -%}
 {%- set ltv_window_days = 365 -%}
-{%- set retention_offsets = [1, 3, 12] -%}
+{%- set ltv_window_end = dbt.dateadd('day', ltv_window_days - 2, dbt.dateadd('month', 1, 'aggregated.date_day')) -%}
+{%- set cohort_measures = [
+    'cohort_customers', 'retained_m1', 'retained_m3', 'retained_m12', 'ltv_net_revenue', 'ltv_gross_margin',
+] -%}
+{%- set cohort_kpis = [
+    {'kpi_id': 'customer_retention_m1', 'numerator': 'retained_m1',
+     'denominator': 'cohort_customers', 'is_complete': 'is_m1_complete'},
+    {'kpi_id': 'customer_retention_m3', 'numerator': 'retained_m3',
+     'denominator': 'cohort_customers', 'is_complete': 'is_m3_complete'},
+    {'kpi_id': 'customer_retention_m12', 'numerator': 'retained_m12',
+     'denominator': 'cohort_customers', 'is_complete': 'is_m12_complete'},
+    {'kpi_id': 'ltv_12m', 'numerator': 'ltv_net_revenue',
+     'denominator': 'cohort_customers', 'is_complete': 'is_ltv_complete'},
+    {'kpi_id': 'ltv_12m_margin', 'numerator': 'ltv_gross_margin',
+     'denominator': 'cohort_customers', 'is_complete': 'is_ltv_complete'},
+] -%}
 with
 
 customer_months as (
@@ -43,11 +58,9 @@ cohort_retention as (
     select
         customer_id,
         cohort_month,
-        {%- for offset in retention_offsets %}
-        max(
-            case when months_since_first_order = {{ offset }} and is_retained then 1 else 0 end
-        ) as retained_m{{ offset }}{{ "," if not loop.last }}
-        {%- endfor %}
+        max(case when months_since_first_order = 1 and is_retained then 1 else 0 end) as retained_m1,
+        max(case when months_since_first_order = 3 and is_retained then 1 else 0 end) as retained_m3,
+        max(case when months_since_first_order = 12 and is_retained then 1 else 0 end) as retained_m12
     from customer_months
     group by customer_id, cohort_month
 
@@ -79,9 +92,9 @@ cohort_units as (
 
         -- measures
         1 as cohort_customers,
-        {%- for offset in retention_offsets %}
-        cohort_retention.retained_m{{ offset }},
-        {%- endfor %}
+        cohort_retention.retained_m1,
+        cohort_retention.retained_m3,
+        cohort_retention.retained_m12,
         coalesce(first_year_value.ltv_net_revenue, 0) as ltv_net_revenue,
         coalesce(first_year_value.ltv_gross_margin, 0) as ltv_gross_margin
 
@@ -95,10 +108,7 @@ cohort_units as (
 
 aggregated as (
 
-    {{ kpi_aggregate_by_dimensions('cohort_units', 'cohort_month', customer_dimensions, [
-        'cohort_customers', 'retained_m1', 'retained_m3', 'retained_m12',
-        'ltv_net_revenue', 'ltv_gross_margin',
-    ]) }}
+    {{ kpi_aggregate_by_dimensions('cohort_units', 'cohort_month', customer_dimensions, cohort_measures) }}
 
 ),
 
@@ -109,16 +119,16 @@ aggregated_with_coverage as (
         aggregated.dimension,
         aggregated.dimension_value,
         aggregated.cohort_customers,
-        {%- for offset in retention_offsets %}
-        aggregated.retained_m{{ offset }},
-        {{ dbt.dateadd('month', offset, 'aggregated.date_day') }}
-            <= coverage.last_complete_month_start as is_m{{ offset }}_complete,
-        {%- endfor %}
+        aggregated.retained_m1,
+        aggregated.retained_m3,
+        aggregated.retained_m12,
         aggregated.ltv_net_revenue,
         aggregated.ltv_gross_margin,
-        -- the last cohort customer's window: the month's last day + 364 days
-        {{ dbt.dateadd('day', ltv_window_days - 2, dbt.dateadd('month', 1, 'aggregated.date_day')) }}
-            <= coverage.last_complete_date as is_ltv_complete
+        coverage.last_complete_month_start >= {{ dbt.dateadd('month', 1, 'aggregated.date_day') }} as is_m1_complete,
+        coverage.last_complete_month_start >= {{ dbt.dateadd('month', 3, 'aggregated.date_day') }} as is_m3_complete,
+        coverage.last_complete_month_start >= {{ dbt.dateadd('month', 12, 'aggregated.date_day') }} as is_m12_complete,
+        -- the last cohort customer's window ends on the month's last day + 364 days
+        coverage.last_complete_date >= {{ ltv_window_end }} as is_ltv_complete
     from aggregated
     cross join coverage
 
@@ -126,18 +136,7 @@ aggregated_with_coverage as (
 
 final as (
 
-    {{ kpi_unpivot('aggregated_with_coverage', [
-        {'kpi_id': 'customer_retention_m1', 'numerator': 'retained_m1',
-         'denominator': 'cohort_customers', 'is_complete': 'is_m1_complete'},
-        {'kpi_id': 'customer_retention_m3', 'numerator': 'retained_m3',
-         'denominator': 'cohort_customers', 'is_complete': 'is_m3_complete'},
-        {'kpi_id': 'customer_retention_m12', 'numerator': 'retained_m12',
-         'denominator': 'cohort_customers', 'is_complete': 'is_m12_complete'},
-        {'kpi_id': 'ltv_12m', 'numerator': 'ltv_net_revenue',
-         'denominator': 'cohort_customers', 'is_complete': 'is_ltv_complete'},
-        {'kpi_id': 'ltv_12m_margin', 'numerator': 'ltv_gross_margin',
-         'denominator': 'cohort_customers', 'is_complete': 'is_ltv_complete'},
-    ]) }}
+    {{ kpi_unpivot('aggregated_with_coverage', cohort_kpis) }}
 
 )
 

@@ -6,6 +6,13 @@
     'acquisition_channel_group', 'country_code', 'customer_gender',
 ]) -%}
 {%- set effective_window_hours = 72 -%}
+{#- the 72 hours after any signup of a day end by the third day after it -#}
+{%- set effective_window_days = (effective_window_hours / 24) | round(0, 'ceil') | int -%}
+{%- set signup_kpis = [
+    {'kpi_id': 'new_signups', 'numerator': 'signups'},
+    {'kpi_id': 'effective_new_customer_rate', 'numerator': 'effective_signups',
+     'denominator': 'signups', 'is_complete': 'is_window_complete'},
+] -%}
 with
 
 customers as (
@@ -65,9 +72,7 @@ signup_units as (
 
 aggregated as (
 
-    {{ kpi_aggregate_by_dimensions('signup_units', 'signup_date', customer_dimensions, [
-        'signups', 'effective_signups',
-    ]) }}
+    {{ kpi_aggregate_by_dimensions('signup_units', 'signup_date', customer_dimensions, ['signups', 'effective_signups']) }}
 
 ),
 
@@ -79,9 +84,8 @@ aggregated_with_coverage as (
         aggregated.dimension_value,
         aggregated.signups,
         aggregated.effective_signups,
-        -- the 72 hours after any signup of the day end by the third day after it
-        {{ dbt.dateadd('day', (effective_window_hours / 24) | round(0, 'ceil') | int, 'aggregated.date_day') }}
-            <= coverage.last_complete_date as is_window_complete
+        coverage.last_complete_date
+        >= {{ dbt.dateadd('day', effective_window_days, 'aggregated.date_day') }} as is_window_complete
     from aggregated
     cross join coverage
 
@@ -89,11 +93,7 @@ aggregated_with_coverage as (
 
 final as (
 
-    {{ kpi_unpivot('aggregated_with_coverage', [
-        {'kpi_id': 'new_signups', 'numerator': 'signups'},
-        {'kpi_id': 'effective_new_customer_rate', 'numerator': 'effective_signups',
-         'denominator': 'signups', 'is_complete': 'is_window_complete'},
-    ]) }}
+    {{ kpi_unpivot('aggregated_with_coverage', signup_kpis) }}
 
 )
 

@@ -28,17 +28,28 @@
     'year': 'year_start_date',
 } -%}
 {%- set period_grains = ['month', 'quarter', 'year'] -%}
+{%- set period_grain_list = "'" ~ period_grains | join("', '") ~ "'" -%}
 {%- set kpis = {
     'active_customers': {
         'grains': ['day', 'week', 'month', 'quarter', 'year'],
         'dimensions': ['total', 'acquisition_channel_group', 'country_code'],
+        'look_back_start': dbt.dateadd('day', -(active_window_days - 1), 'periods.period_end'),
     },
-    'churn_rate': {'grains': period_grains, 'dimensions': ['total', 'acquisition_channel_group']},
+    'churn_rate': {
+        'grains': period_grains,
+        'dimensions': ['total', 'acquisition_channel_group'],
+        'look_back_start': dbt.dateadd('day', -(churn_days + 1), 'periods.period_start'),
+    },
     'repurchase_rate': {
         'grains': period_grains,
         'dimensions': ['total', 'acquisition_channel_group', 'country_code'],
+        'look_back_start': 'periods.period_start',
     },
-    'reactivation_rate': {'grains': period_grains, 'dimensions': ['total', 'acquisition_channel_group']},
+    'reactivation_rate': {
+        'grains': period_grains,
+        'dimensions': ['total', 'acquisition_channel_group'],
+        'look_back_start': dbt.dateadd('day', -lapse_days, 'periods.period_start'),
+    },
 } -%}
 with
 
@@ -86,14 +97,16 @@ span_days as (
 periods as (
 
     {%- for grain, column in grain_columns.items() %}
-    select
-        '{{ grain }}' as grain,
-        {{ column }} as period_start,
-        min(date_day) as first_day,
-        max(date_day) as period_end
-    from span_days
-    group by {{ column }}
-    {{ "union all" if not loop.last }}
+        select
+            '{{ grain }}' as grain,
+            {{ column }} as period_start,
+            min(date_day) as first_day,
+            max(date_day) as period_end
+        from span_days
+        group by {{ column }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -109,13 +122,13 @@ customer_dimensions as (
     from customers
     {%- for dimension in customer_dimensions %}
 
-    union all
+        union all
 
-    select
-        customer_id,
-        '{{ dimension }}' as dimension,
-        coalesce(cast({{ dimension }} as {{ dbt.type_string() }}), 'unknown') as dimension_value
-    from customers
+        select
+            customer_id,
+            '{{ dimension }}' as dimension,
+            coalesce(cast({{ dimension }} as {{ dbt.type_string() }}), 'unknown') as dimension_value
+        from customers
     {%- endfor %}
 
 ),
@@ -181,11 +194,11 @@ dated_deltas as (
     -- a change before the span counts on its first day (the running count starts there)
     select
         active_deltas.customer_id,
+        active_deltas.delta,
         case
             when active_deltas.delta_date < coverage.data_start_date then coverage.data_start_date
             else active_deltas.delta_date
-        end as delta_date,
-        active_deltas.delta
+        end as delta_date
     from active_deltas
     cross join coverage
 
@@ -249,17 +262,19 @@ active_customers as (
 customer_period_orders as (
 
     {%- for grain in period_grains %}
-    select
-        '{{ grain }}' as grain,
-        calendar.{{ grain_columns[grain] }} as period_start,
-        customer_orders.customer_id,
-        count(*) as valid_orders
-    from customer_orders
-    inner join calendar
-        on customer_orders.ordered_date = calendar.date_day
-    where customer_orders.is_valid
-    group by calendar.{{ grain_columns[grain] }}, customer_orders.customer_id
-    {{ "union all" if not loop.last }}
+        select
+            '{{ grain }}' as grain,
+            calendar.{{ grain_columns[grain] }} as period_start,
+            customer_orders.customer_id,
+            count(*) as valid_orders
+        from customer_orders
+        inner join calendar
+            on customer_orders.ordered_date = calendar.date_day
+        where customer_orders.is_valid
+        group by calendar.{{ grain_columns[grain] }}, customer_orders.customer_id
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -286,9 +301,9 @@ churn_base as (
         valid_order_days.customer_id
     from periods
     inner join valid_order_days
-        on valid_order_days.ordered_date < periods.period_start
+        on periods.period_start > valid_order_days.ordered_date
             and valid_order_days.ordered_date >= {{ dbt.dateadd('day', -(churn_days + 1), 'periods.period_start') }}
-    where periods.grain in ('{{ period_grains | join("', '") }}')
+    where periods.grain in ({{ period_grain_list }})
 
 ),
 
@@ -301,8 +316,8 @@ churned as (
     from churn_base
     inner join churn_events
         on churn_base.customer_id = churn_events.customer_id
-            and churn_events.churned_date >= churn_base.period_start
-            and churn_events.churned_date <= churn_base.period_end
+            and churn_base.period_start <= churn_events.churned_date
+            and churn_base.period_end >= churn_events.churned_date
 
 ),
 
@@ -330,8 +345,8 @@ lapsed_customers as (
         valid_order_days.customer_id
     from periods
     inner join valid_order_days
-        on valid_order_days.ordered_date < periods.period_start
-    where periods.grain in ('{{ period_grains | join("', '") }}')
+        on periods.period_start > valid_order_days.ordered_date
+    where periods.grain in ({{ period_grain_list }})
     group by periods.grain, periods.period_start, valid_order_days.customer_id
     having max(valid_order_days.ordered_date) < {{ dbt.dateadd('day', -lapse_days, 'periods.period_start') }}
 
@@ -442,30 +457,24 @@ measured as (
 kpi_grid as (
 
     {%- for kpi_id, kpi in kpis.items() %}
-    select
-        '{{ kpi_id }}' as kpi_id,
-        periods.grain,
-        periods.period_start,
-        dimension_values.dimension,
-        dimension_values.dimension_value,
-        {%- if kpi_id == 'active_customers' %}
-        {{ dbt.dateadd('day', -(active_window_days - 1), 'periods.period_end') }}
-            >= coverage.first_activity_date as is_complete
-        {%- elif kpi_id == 'churn_rate' %}
-        {{ dbt.dateadd('day', -(churn_days + 1), 'periods.period_start') }}
-            >= coverage.first_activity_date as is_complete
-        {%- elif kpi_id == 'reactivation_rate' %}
-        {{ dbt.dateadd('day', -lapse_days, 'periods.period_start') }}
-            >= coverage.first_activity_date as is_complete
-        {%- else %}
-        true as is_complete
+        select
+            '{{ kpi_id }}' as kpi_id,
+            periods.grain,
+            periods.period_start,
+            dimension_values.dimension,
+            dimension_values.dimension_value,
+            {{ kpi.look_back_start }} >= coverage.first_activity_date as is_complete
+        from periods
+        cross join dimension_values
+        cross join coverage
+        where
+            periods.grain in ('{{ kpi.grains | join("', '") }}')
+            and dimension_values.dimension in (
+                '{{ kpi.dimensions | join("', '") }}'
+            )
+        {%- if not loop.last %}
+            union all
         {%- endif %}
-    from periods
-    cross join dimension_values
-    cross join coverage
-    where periods.grain in ('{{ kpi.grains | join("', '") }}')
-        and dimension_values.dimension in ('{{ kpi.dimensions | join("', '") }}')
-    {{ "union all" if not loop.last }}
     {%- endfor %}
 
 ),
@@ -488,7 +497,7 @@ final as (
                 when kpi_grid.kpi_id = 'active_customers' then coalesce(measured.numerator, 0)
                 when coalesce(measured.denominator, 0) > 0 then 1.0 * measured.numerator / measured.denominator
             end as {{ kpi_type_double() }}
-        ) as value,
+        ) as value,  -- noqa: RF04
         kpi_grid.is_complete
     from kpi_grid
     left join measured
