@@ -175,6 +175,7 @@ DIMENSIONS = {
     "shipping_mode",
     "carrier",
     "warehouse_id",
+    "payment_method",
 }
 # the lead's derived KPIs and the grains the framework brief gives them
 DERIVED_GRAINS = {

@@ -269,6 +269,29 @@ cac_by_channel as (
 
 ),
 
+cac_by_channel_total as (
+
+    -- paid CAC: the spend of every ad channel / the new customers acquired
+    -- through those channels (blended CAC over all new customers is cac)
+    select
+        kpi_id,
+        grain,
+        period_start,
+        max(period_end) as period_end,
+        'total' as dimension,
+        'total' as dimension_value,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(numerator) / nullif(sum(denominator), 0) as value,
+        min(case when is_complete then 1 else 0 end) = 1 as is_complete
+    from cac_by_channel
+    group by
+        kpi_id,
+        grain,
+        period_start
+
+),
+
 final as (
 
     select
@@ -296,6 +319,19 @@ final as (
         value,
         is_complete
     from cac_by_channel
+    union all
+    select
+        kpi_id,
+        grain,
+        period_start,
+        period_end,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        value,
+        is_complete
+    from cac_by_channel_total
 
 )
 

@@ -81,6 +81,31 @@ role_months as (
 
 ),
 
+capped as (
+
+    -- least/greatest skip NULLs on some engines (DuckDB: least(NULL, 1.2) = 1.2),
+    -- so the cap is spelled out: a missing achievement stays missing
+    select
+        kpi_id,
+        grain,
+        period_start,
+        dimension,
+        value,
+        target,
+        achievement,
+        case
+            when achievement is null then null
+            when achievement > 1.2 then 1.2
+            when achievement < 0 then 0
+            else achievement
+        end as capped_achievement
+    from kpi_values
+    where
+        grain = 'month'
+        and dimension = 'total'
+
+),
+
 scored as (
 
     select
@@ -88,25 +113,25 @@ scored as (
         role_months.month_start,
         role_months.season,
         weights.kpi_id,
-        kpi_values.value as actual,
-        kpi_values.target,
-        kpi_values.achievement,
-        greatest(least(kpi_values.achievement, 1.2), 0) as capped_achievement,
+        capped.value as actual,
+        capped.target,
+        capped.achievement,
+        capped.capped_achievement,
         cast(weights.weight as {{ kpi_type_double() }}) as weight,
         -- rounded to 4 decimals: the points are for reading, and rounding keeps
         -- 0.5 x 1.2 x 100 at exactly 60
         round(
-            cast(weights.weight as {{ kpi_type_double() }}) * greatest(least(kpi_values.achievement, 1.2), 0) * 100, 4
+            cast(weights.weight as {{ kpi_type_double() }}) * capped.capped_achievement * 100, 4
         ) as weighted_points
     from role_months
     inner join weights
         on role_months.role = weights.role
             and role_months.weight_season = weights.season
-    left join kpi_values
-        on weights.kpi_id = kpi_values.kpi_id
-            and kpi_values.grain = 'month'
-            and role_months.month_start = kpi_values.period_start
-            and kpi_values.dimension = 'total'
+    left join capped
+        on weights.kpi_id = capped.kpi_id
+            and capped.grain = 'month'
+            and role_months.month_start = capped.period_start
+            and capped.dimension = 'total'
 
 ),
 
