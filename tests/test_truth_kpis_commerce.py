@@ -195,7 +195,7 @@ def test_signups_and_effective_new_customer_rate_match_realized(
         select
             sum(numerator),
             sum(denominator),
-            list(period_start) filter (where value is null and period_start >= cast(? as date))
+            list(period_start) filter (where not is_complete and period_start >= cast(? as date))
         from marts.kpi_values
         where kpi_id = 'effective_new_customer_rate' and grain = 'day' and dimension = 'total'
             and period_start >= cast(? as date)

@@ -85,7 +85,8 @@ def test_support_rates_match_realized(
 def test_support_tickets_and_resolution_rate_denominator(
     warehouse: duckdb.DuckDBPyConnection, truth: dict
 ) -> None:
-    tickets, _ = whole_span(warehouse, "aux_support_tickets")
+    # tickets created reach kpi_values as the numerator of tickets_per_cs_fte
+    tickets, _ = whole_span(warehouse, "tickets_per_cs_fte")
     assert tickets == truth["realized"]["support"]["tickets"]
     _, created = whole_span(warehouse, "resolution_rate")
     assert created == truth["realized"]["support"]["tickets"]

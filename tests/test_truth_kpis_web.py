@@ -194,7 +194,8 @@ def test_ad_clicks_impressions_and_spend(warehouse: duckdb.DuckDBPyConnection, t
         spend[row["channel"]] += row["spend"]
     ctr = span_parts(warehouse, "ad_ctr", "ad_channel")
     cpc = span_parts(warehouse, "cpc", "ad_channel")
-    ad_spend = span_parts(warehouse, "aux_ad_spend", "ad_channel")
+    # spend by channel reaches kpi_values as the numerator of cac_by_channel (derived)
+    ad_spend = span_parts(warehouse, "cac_by_channel", "ad_channel")
     assert {c for c, (_, n) in ctr.items() if n} == set(clicks)
     for channel in clicks:
         assert ctr[channel] == (clicks[channel], impressions[channel]), channel
