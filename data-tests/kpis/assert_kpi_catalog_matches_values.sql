@@ -56,6 +56,13 @@ missing_values as (
 
 ),
 
+positions as (
+
+    select generated_number as position
+    from ({{ dbt.generate_series(20) }}) as numbers
+
+),
+
 unlisted_breakdowns as (
 
     select
@@ -78,10 +85,7 @@ listed_breakdowns as (
         definitions.kpi_id,
         {{ dbt.split_part('definitions.breakdowns', "'|'", 'positions.position') }} as dimension
     from definitions
-    cross join (
-        select generated_number as position
-        from ({{ dbt.generate_series(20) }}) as numbers
-    ) as positions
+    cross join positions
     where
         definitions.is_computable
         and positions.position

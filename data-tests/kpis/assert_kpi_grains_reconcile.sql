@@ -72,8 +72,8 @@ summed as (
     from periods
     inner join days
         on periods.kpi_id = days.kpi_id
-            and days.date_day >= periods.period_start
-            and days.date_day <= periods.period_end
+            and periods.period_start <= days.date_day
+            and periods.period_end >= days.date_day
     group by
         periods.kpi_id,
         periods.aggregation,

@@ -42,18 +42,18 @@ final as (
 
     {%- for relation in ['order_components', 'customer_components', 'cohort_components',
                          'session_components', 'retention_components', 'marketing_components'] %}
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from {{ relation }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            kpi_id,
+            date_day,
+            dimension,
+            dimension_value,
+            numerator,
+            denominator,
+            is_complete
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 )

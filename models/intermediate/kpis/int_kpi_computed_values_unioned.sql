@@ -37,21 +37,21 @@ coverage as (
 computed as (
 
     {%- for relation in ['customer_computed', 'user_activity_computed', 'page_load_computed', 'support_computed'] %}
-    select
-        kpi_id,
-        grain,
-        period_start,
-        {{ kpi_period_end('grain', 'period_start') }} as period_end,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from {{ relation }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            kpi_id,
+            grain,
+            period_start,
+            {{ kpi_period_end('grain', 'period_start') }} as period_end,
+            dimension,
+            dimension_value,
+            numerator,
+            denominator,
+            value,
+            is_complete
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

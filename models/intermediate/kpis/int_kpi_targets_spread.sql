@@ -92,8 +92,8 @@ target_days as (
         ) as days_in_target
     from explicit_targets
     inner join dates
-        on dates.date_day >= explicit_targets.target_start
-            and dates.date_day <= explicit_targets.target_end
+        on explicit_targets.target_start <= dates.date_day
+            and explicit_targets.target_end >= dates.date_day
 
 ),
 
@@ -226,8 +226,8 @@ covering as (
         ) as specificity_rank
     from period_bounds
     inner join explicit_targets
-        on explicit_targets.target_start <= period_bounds.period_start
-            and explicit_targets.target_end >= period_bounds.period_end
+        on period_bounds.period_start >= explicit_targets.target_start
+            and period_bounds.period_end <= explicit_targets.target_end
 
 ),
 

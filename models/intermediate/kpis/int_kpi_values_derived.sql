@@ -40,32 +40,32 @@ totals as (
 
 growth as (
 
-    -- net revenue against the month before (month grain) and the same period a
-    -- year before (month, quarter, year)
+        -- net revenue against the month before (month grain) and the same period a
+        -- year before (month, quarter, year)
     {%- for kpi_id, months_back, grains in [
         ('net_revenue_growth_mom', 1, ['month']),
         ('net_revenue_growth_yoy', 12, ['month', 'quarter', 'year'])] %}
-    select
-        '{{ kpi_id }}' as kpi_id,
-        current_period.grain,
-        current_period.period_start,
-        current_period.period_end,
-        current_period.value as numerator,
-        previous_period.value as denominator,
-        current_period.value / nullif(previous_period.value, 0) - 1 as value,
-        current_period.is_complete and coalesce(previous_period.is_complete, false) as is_complete
-    from totals as current_period
-    left join totals as previous_period
-        on current_period.grain = previous_period.grain
-            and previous_period.kpi_id = 'net_revenue'
-            and previous_period.period_start
-            = cast({{ dbt.dateadd('month', -months_back, 'current_period.period_start') }} as date)
-    where
-        current_period.kpi_id = 'net_revenue'
-        and current_period.grain in ('{{ grains | join("', '") }}')
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ kpi_id }}' as kpi_id,
+            current_period.grain,
+            current_period.period_start,
+            current_period.period_end,
+            current_period.value as numerator,
+            previous_period.value as denominator,
+            current_period.value / nullif(previous_period.value, 0) - 1 as value,
+            current_period.is_complete and coalesce(previous_period.is_complete, false) as is_complete
+        from totals as current_period
+        left join totals as previous_period
+            on current_period.grain = previous_period.grain
+                and previous_period.kpi_id = 'net_revenue'
+                and previous_period.period_start
+                = cast({{ dbt.dateadd('month', -months_back, 'current_period.period_start') }} as date)
+        where
+            current_period.kpi_id = 'net_revenue'
+            and current_period.grain in ('{{ grains | join("', '") }}')
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -73,24 +73,24 @@ growth as (
 series_ratios as (
 
     {%- for ratio in ratios %}
-    select
-        '{{ ratio.kpi_id }}' as kpi_id,
-        numerator_series.grain,
-        numerator_series.period_start,
-        numerator_series.period_end,
-        numerator_series.value as numerator,
-        denominator_series.value as denominator,
-        numerator_series.value / nullif(denominator_series.value, 0) as value,
-        numerator_series.is_complete and coalesce(denominator_series.is_complete, false) as is_complete
-    from totals as numerator_series
-    left join totals as denominator_series
-        on numerator_series.grain = denominator_series.grain
-            and numerator_series.period_start = denominator_series.period_start
-            and denominator_series.kpi_id = '{{ ratio.denominator }}'
-    where numerator_series.kpi_id = '{{ ratio.numerator }}'
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ ratio.kpi_id }}' as kpi_id,
+            numerator_series.grain,
+            numerator_series.period_start,
+            numerator_series.period_end,
+            numerator_series.value as numerator,
+            denominator_series.value as denominator,
+            numerator_series.value / nullif(denominator_series.value, 0) as value,
+            numerator_series.is_complete and coalesce(denominator_series.is_complete, false) as is_complete
+        from totals as numerator_series
+        left join totals as denominator_series
+            on numerator_series.grain = denominator_series.grain
+                and numerator_series.period_start = denominator_series.period_start
+                and denominator_series.kpi_id = '{{ ratio.denominator }}'
+        where numerator_series.kpi_id = '{{ ratio.numerator }}'
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -277,9 +277,9 @@ cac_by_channel_total as (
         kpi_id,
         grain,
         period_start,
-        max(period_end) as period_end,
         'total' as dimension,
         'total' as dimension_value,
+        max(period_end) as period_end,
         sum(numerator) as numerator,
         sum(denominator) as denominator,
         sum(numerator) / nullif(sum(denominator), 0) as value,

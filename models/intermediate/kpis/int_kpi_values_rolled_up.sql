@@ -138,8 +138,8 @@ catalog_series as (
 
     select
         kpi_id,
-        aggregation = 'ratio' as is_ratio,
-        grains
+        grains,
+        aggregation = 'ratio' as is_ratio
     from definitions
     where aggregation in ('sum', 'ratio')
 
@@ -150,8 +150,8 @@ auxiliary_series as (
     -- component series that are not KPIs themselves (inputs of derived KPIs)
     select
         components.kpi_id,
-        max(case when components.denominator is not null then 1 else 0 end) = 1 as is_ratio,
-        'day|week|month|quarter|year' as grains
+        'day|week|month|quarter|year' as grains,
+        max(case when components.denominator is not null then 1 else 0 end) = 1 as is_ratio
     from components
     left join definitions
         on components.kpi_id = definitions.kpi_id
@@ -302,11 +302,11 @@ completeness as (
         grain,
         period_start,
         period_end,
-        is_period_complete and coalesce(all_rows_complete, 1) = 1 as is_complete,
         dimension,
         dimension_value,
         numerator,
-        denominator
+        denominator,
+        is_period_complete and coalesce(all_rows_complete, 1) = 1 as is_complete
     from all_rows
 
 ),
@@ -320,14 +320,14 @@ final as (
         period_end,
         dimension,
         dimension_value,
+        is_complete,
         case when is_complete then coalesce(numerator, 0) end as numerator,
         case when is_complete and is_ratio then coalesce(denominator, 0) end as denominator,
         case
             when not is_complete then null
             when is_ratio then numerator / nullif(denominator, 0)
             else coalesce(numerator, 0)
-        end as value,
-        is_complete
+        end as value
     from completeness
 
 )

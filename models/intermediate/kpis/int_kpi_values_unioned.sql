@@ -24,21 +24,21 @@ computed as (
 final as (
 
     {%- for relation in ['rolled_up', 'derived', 'computed'] %}
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        dimension,
-        dimension_value,
-        case when is_complete then numerator end as numerator,
-        case when is_complete then denominator end as denominator,
-        case when is_complete then value end as value,
-        is_complete
-    from {{ relation }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            kpi_id,
+            grain,
+            period_start,
+            period_end,
+            dimension,
+            dimension_value,
+            case when is_complete then numerator end as numerator,
+            case when is_complete then denominator end as denominator,
+            case when is_complete then value end as value,
+            is_complete
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 )

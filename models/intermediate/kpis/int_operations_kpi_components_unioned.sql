@@ -24,18 +24,18 @@ operations_components as (
 final as (
 
     {%- for relation in ['support_components', 'feedback_components', 'operations_components'] %}
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from {{ relation }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            kpi_id,
+            date_day,
+            dimension,
+            dimension_value,
+            numerator,
+            denominator,
+            is_complete
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 )
