@@ -40,9 +40,12 @@ class Timings:
 
 
 def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
-    """True when data_dir already holds a generated set made with this scale and seed."""
+    """True when data_dir already holds a generated set made with this scale and seed
+    by the current generator (a generator edited since then regenerates)."""
     truth = data_dir / "ground_truth.json"
     if not truth.exists():
+        return False
+    if truth.stat().st_mtime < (ROOT / "scripts" / "generate_data.py").stat().st_mtime:
         return False
     try:
         planted = json.loads(truth.read_text()).get("planted", {})

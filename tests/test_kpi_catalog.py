@@ -523,6 +523,15 @@ def test_peak_weights_shift_to_gmv(weights: list[dict[str, str]]) -> None:
         assert weight[(role, "gross_margin_pct", "off_peak")] > weight[(role, "gross_margin_pct", "peak")], (
             role
         )
+    # the dictionary's sales weights are the off-peak baseline; peak shifts to gmv
+    dictionary_sales = {
+        "gmv": "0.30",
+        "gross_margin_pct": "0.25",
+        "effective_new_customer_rate": "0.20",
+        "repurchase_rate": "0.25",
+    }
+    for kpi_id, value in dictionary_sales.items():
+        assert weight[("sales", kpi_id, "off_peak")] == Decimal(value), kpi_id
     dictionary_cs = {
         "csat": "0.40",
         "resolution_rate": "0.30",

@@ -6,7 +6,8 @@
     calendar's peak; a role uses its weights of that season, or its 'all'
     weights when it has none for the season. The score is NULL while any of
     the role's KPIs has no achievement (no target, or an incomplete month),
-    so that a missing number never reads as a low score. -#}
+    so that a missing number never reads as a low score; a lower-is-better
+    KPI at 0 against a positive target scores the 1.2 cap. -#}
 with
 
 kpi_values as (
@@ -84,7 +85,9 @@ role_months as (
 capped as (
 
     -- least/greatest skip NULLs on some engines (DuckDB: least(NULL, 1.2) = 1.2),
-    -- so the cap is spelled out: a missing achievement stays missing
+    -- so the cap is spelled out: a missing achievement stays missing. A
+    -- lower-is-better KPI at 0 against a positive target (no escalations at
+    -- all) has no ratio but is the best result: it scores the cap.
     select
         kpi_id,
         grain,
@@ -94,6 +97,12 @@ capped as (
         target,
         achievement,
         case
+            when
+                achievement is null
+                and direction = 'lower_is_better'
+                and value = 0
+                and target > 0
+                then 1.2
             when achievement is null then null
             when achievement > 1.2 then 1.2
             when achievement < 0 then 0
@@ -149,10 +158,10 @@ final as (
         capped_achievement,
         weight,
         weighted_points,
-        sum(case when achievement is null then 1 else 0 end) over (partition by role, month_start)
+        sum(case when capped_achievement is null then 1 else 0 end) over (partition by role, month_start)
             as kpis_without_achievement,
         case
-            when sum(case when achievement is null then 1 else 0 end) over (partition by role, month_start) = 0
+            when sum(case when capped_achievement is null then 1 else 0 end) over (partition by role, month_start) = 0
                 then round(sum(weighted_points) over (partition by role, month_start), 4)
         end as role_score
     from scored
