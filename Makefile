@@ -26,7 +26,7 @@ TEST_SCALE     ?= 0.05
 TEST_DATA_DIR  ?= data/test
 TEST_WAREHOUSE ?= warehouse/test.duckdb
 
-.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources clean lock
+.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,7 @@ lint-sql: $(STAMP)
 
 check: $(STAMP)  ## the house-style rules (naming, layering, docs, keys) and source/contract sync
 	$(PY) scripts/render_sources.py --check
+	$(PY) scripts/render_kpi_layers.py --check
 	$(DBT) parse --quiet
 	$(PY) scripts/check_project.py --manifest target/manifest.json
 
@@ -85,6 +86,9 @@ clean:  ## remove generated data, warehouses and dbt artifacts (keeps .venv)
 
 sources: $(STAMP)  ## re-render the dbt sources YAML from scripts/raw_contract.py
 	$(PY) scripts/render_sources.py
+
+kpi-layers: $(STAMP)  ## re-render the wide KPI layer tables from seeds/kpi_definitions.csv
+	$(PY) scripts/render_kpi_layers.py
 
 docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
 	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs serve --port 8080 --no-browser

@@ -2822,7 +2822,8 @@ DOC = {
     "realized.nps": "NPS = %promoters (9-10) - %detractors (0-6), overall and by punctuality of the order behind the answer.",
     "realized.inventory.stockout_rate": "Rows (product, warehouse, day) of active products with zero stock / such rows.",
     "realized.customers": "Non-test customers; effective_new_customer_rate = in-period signups with a valid order within 72 h / in-period signups; repeat_buyer_share = buyers with 2+ valid orders / buyers, by acquisition text and by its channel group.",
-    "realized.marketing": "Ad spend, clicks and impressions per channel and currency; activity participation = participants / registrants.",
+    "realized.traffic.page_load_ms": "Continuous percentiles (linear interpolation) of page_load_ms over the events of non-test sessions, whole span and per UTC calendar year of the event (by_year).",
+    "realized.marketing": "Ad spend, clicks and impressions per channel and currency (all rows: campaigns have no test accounts); activity participation = participants / registrants, test accounts' registrations left out.",
 }
 
 
@@ -3075,8 +3076,10 @@ def compute_realized(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]
         "activity_participation_rate": _one(
             con,
             """
-            select avg(case when participated_at is not null then 1.0 else 0.0 end) as v
-            from marketing_activity_participants""",
+            select avg(case when p.participated_at is not null then 1.0 else 0.0 end) as v
+            from marketing_activity_participants as p
+            left join shop_customers as c on p.customer_id = c.customer_id
+            where not coalesce(c.is_test, false)""",
         )["v"],
     }
     return r
@@ -3195,11 +3198,19 @@ def traffic_realized(cal: Calendar, gen: Generated) -> tuple[dict[str, Any], dic
     pairs = np.unique(sess["anon"][seen].astype(np.int64) * n_cust + sess["cust"][seen])
     per_anon = np.unique(pairs // n_cust, return_counts=True)[1]
     traffic["stitching_conflicts"] = int((per_anon > 1).sum())
-    load = ev["load"][ok[es] & (ev["load"] >= 0)]
+    has_load = ok[es] & (ev["load"] >= 0)
+    load = ev["load"][has_load]
     p50, p90 = np.percentile(load, [50, 90]) if len(load) else (None, None)
+    load_days = np.datetime64("1970-01-01", "D") + t[has_load] // DAY
+    load_year = load_days.astype("datetime64[Y]").astype(np.int64) + 1970
+    by_year = {}
+    for year in np.unique(load_year):
+        y50, y90 = np.percentile(load[load_year == year], [50, 90])
+        by_year[str(int(year))] = {"p50": float(y50), "p90": float(y90)}
     traffic["page_load_ms"] = {
         "p50": None if p50 is None else float(p50),
         "p90": None if p90 is None else float(p90),
+        "by_year": by_year,
     }
 
     # Experiments: sessions of assigned visitors starting at or after the

@@ -40,9 +40,12 @@ class Timings:
 
 
 def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
-    """True when data_dir already holds a generated set made with this scale and seed."""
+    """True when data_dir already holds a generated set made with this scale and seed
+    by the current generator (a generator edited since then regenerates)."""
     truth = data_dir / "ground_truth.json"
     if not truth.exists():
+        return False
+    if truth.stat().st_mtime < (ROOT / "scripts" / "generate_data.py").stat().st_mtime:
         return False
     try:
         planted = json.loads(truth.read_text()).get("planted", {})
@@ -61,6 +64,55 @@ def raw_row_counts(warehouse: Path) -> list[tuple[str, int, int, int]]:
         ).fetchall()
     finally:
         con.close()
+
+
+HEADLINE_KPIS: tuple[str, ...] = (
+    "gmv",
+    "net_revenue",
+    "orders",
+    "aov",
+    "gross_margin_pct",
+    "new_customers",
+    "session_conversion_rate",
+    "net_revenue_growth_yoy",
+    "nps",
+    "csat",
+    "on_time_delivery_rate",
+)
+
+
+def headline_kpis(warehouse: Path) -> tuple[str | None, list[tuple[str, str, float | None, float | None]]]:
+    """The last complete month and its headline KPIs: (kpi_id, unit, value, target)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        month = con.execute(
+            "select max(period_start) from marts.kpi_values "
+            "where kpi_id = 'gmv' and grain = 'month' and dimension = 'total' and is_complete"
+        ).fetchone()[0]
+        if month is None:
+            return None, []
+        rows = con.execute(
+            "select kpi_id, unit, value, target from marts.kpi_values "
+            "where grain = 'month' and dimension = 'total' and period_start = ? and kpi_id in "
+            f"({', '.join('?' for _ in HEADLINE_KPIS)})",
+            [month, *HEADLINE_KPIS],
+        ).fetchall()
+    finally:
+        con.close()
+    order = {kpi: i for i, kpi in enumerate(HEADLINE_KPIS)}
+    return str(month)[:7], sorted(rows, key=lambda row: order[row[0]])
+
+
+def format_kpi(unit: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    if unit == "rate":
+        return f"{value:.1%}"
+    if unit == "currency":
+        return f"{value:,.2f}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
 
 
 def dbt_results(run_results: Path) -> dict[str, dict[str, int]]:
@@ -157,6 +209,13 @@ def main(argv: list[str] | None = None) -> int:
         if kind in build_counts:
             summary = ", ".join(f"{n} {status}" for status, n in sorted(build_counts[kind].items()))
             lines.append(f"dbt {kind + 's':<11}: {summary}")
+    month, kpis = headline_kpis(args.warehouse)
+    if month:
+        lines.append("")
+        lines.append(f"headline KPIs of {month} (last complete month; all in marts.kpi_values)")
+        lines.append(f"{'kpi':<28}{'value':>16}{'target':>16}")
+        for kpi_id, unit, value, target in kpis:
+            lines.append(f"{kpi_id:<28}{format_kpi(unit, value):>16}{format_kpi(unit, target):>16}")
     lines.append("")
     for step, seconds in timings.steps.items():
         lines.append(f"{step:<20}{seconds:>8.1f} s")

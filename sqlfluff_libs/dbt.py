@@ -63,3 +63,19 @@ def current_timestamp() -> str:
 
 def generate_series(upper_bound: int) -> str:
     return f"select generate_series as generated_number from generate_series(1, {upper_bound})"
+
+
+def position(substring_text: str, string_text: str) -> str:
+    return f"position({substring_text} in {string_text})"
+
+
+def split_part(string_text: str, delimiter_text: str, part_number: str | int) -> str:
+    return f"split_part({string_text}, {delimiter_text}, {part_number})"
+
+
+def length(expression: str) -> str:
+    return f"length({expression})"
+
+
+def replace(field: str, old_chars: str, new_chars: str) -> str:
+    return f"replace({field}, {old_chars}, {new_chars})"

@@ -68,7 +68,9 @@ def test_refund_rate_matches_planted_probabilities(warehouse: duckdb.DuckDBPyCon
     orders have their own, shipped orders one for on-time and one for late
     delivery, undelivered orders cannot be returned yet; a share of requests is
     never completed. The expected refund rate is the mean of each valid order's
-    planted probability of a completed refund."""
+    planted probability of a completed refund. Orders of the data's last 45 days
+    are left out: their refunds may not have been requested or completed before
+    the data ends (censored), which biases the rate low at large scales."""
     planted = truth["planted"]
     request = planted["refund_prob"]
     completed_share = 1 - planted["refund_not_completed_share"]
@@ -94,6 +96,7 @@ def test_refund_rate_matches_planted_probabilities(warehouse: duckdb.DuckDBPyCon
         from marts.fct_orders as orders
         left join shipments on orders.order_id = shipments.order_id
         where orders.is_valid
+            and orders.ordered_at < (select max(ordered_at) from marts.fct_orders) - interval 45 day
         group by 1
         """
     ).fetchall()

@@ -11,8 +11,8 @@
         date_day,
         dimension,
         dimension_value,
-        cast({{ kpi["numerator"] }} as {{ dbt.type_float() }}) as numerator,
-        cast({{ kpi.get("denominator") or "null" }} as {{ dbt.type_float() }}) as denominator,
+        cast({{ kpi["numerator"] }} as {{ kpi_type_double() }}) as numerator,
+        cast({{ kpi.get("denominator") or "null" }} as {{ kpi_type_double() }}) as denominator,
         {{ kpi.get("is_complete") or "true" }} as is_complete
     from {{ relation }}
     {%- if not loop.last %}

@@ -1,0 +1,198 @@
+{#- Daily KPI components of orders and money (kpi_id, date_day, dimension,
+    dimension_value, numerator, denominator, is_complete), all dated by the
+    order day: one unit per placed order from fct_orders, plus the product
+    category breakdown of the money KPIs from the order lines. Customer
+    attributes (country, gender, acquisition channel group) are the ordering
+    customer's; a guest order has none and reports them as 'unknown'. The vars
+    limit the breakdowns (unit tests keep their expected rows small). -#}
+{%- set order_dimensions = var('kpis_commerce_order_dimensions', [
+    'sales_channel', 'traffic_channel_group', 'device_type', 'country_code',
+    'customer_type', 'customer_gender', 'acquisition_channel_group',
+]) -%}
+{%- set item_dimensions = var('kpis_commerce_item_dimensions', ['product_category']) -%}
+{#- breakdowns a KPI does not have (the dictionary's table for helper A):
+    customer_type is trivial for new customers and for repeat revenue -#}
+{%- set excluded_dimensions = {
+    'new_customers': ['customer_type'],
+    'repeat_revenue_share': ['customer_type'],
+    'aux_cogs': order_dimensions,
+} -%}
+{%- set order_measures = [
+    'placed_orders', 'cancelled_orders', 'valid_orders', 'refunded_valid_orders',
+    'cross_sell_orders', 'first_valid_orders', 'units', 'gmv', 'net_revenue', 'cogs',
+    'valid_merchandise_amount', 'refunded_amount', 'repeat_net_revenue',
+] -%}
+{%- set item_measures = ['gmv', 'net_revenue', 'cogs', 'valid_merchandise_amount', 'refunded_amount'] -%}
+{%- set order_kpis = [
+    {'kpi_id': 'gmv', 'numerator': 'gmv'},
+    {'kpi_id': 'net_revenue', 'numerator': 'net_revenue'},
+    {'kpi_id': 'orders', 'numerator': 'placed_orders'},
+    {'kpi_id': 'aov', 'numerator': 'gmv', 'denominator': 'placed_orders'},
+    {'kpi_id': 'units_per_order', 'numerator': 'units', 'denominator': 'placed_orders'},
+    {'kpi_id': 'cancellation_rate', 'numerator': 'cancelled_orders', 'denominator': 'placed_orders'},
+    {'kpi_id': 'refund_rate', 'numerator': 'refunded_valid_orders', 'denominator': 'valid_orders'},
+    {'kpi_id': 'refund_value_rate', 'numerator': 'refunded_amount', 'denominator': 'valid_merchandise_amount'},
+    {'kpi_id': 'gross_margin_pct', 'numerator': 'net_revenue - cogs', 'denominator': 'net_revenue'},
+    {'kpi_id': 'repeat_revenue_share', 'numerator': 'repeat_net_revenue', 'denominator': 'net_revenue'},
+    {'kpi_id': 'cross_sell_rate', 'numerator': 'cross_sell_orders', 'denominator': 'valid_orders'},
+    {'kpi_id': 'new_customers', 'numerator': 'first_valid_orders'},
+    {'kpi_id': 'aux_cogs', 'numerator': 'cogs'},
+] -%}
+{#- the money KPIs with a product category breakdown, from the order lines -#}
+{%- set item_kpis = [
+    {'kpi_id': 'gmv', 'numerator': 'gmv'},
+    {'kpi_id': 'net_revenue', 'numerator': 'net_revenue'},
+    {'kpi_id': 'refund_value_rate', 'numerator': 'refunded_amount', 'denominator': 'valid_merchandise_amount'},
+    {'kpi_id': 'gross_margin_pct', 'numerator': 'net_revenue - cogs', 'denominator': 'net_revenue'},
+] -%}
+{#- which rows of the order KPIs to keep: every total, and each breakdown a KPI has -#}
+{%- set kept_rows = ["dimension = 'total'"] -%}
+{%- for kpi in order_kpis -%}
+    {%- set excluded = excluded_dimensions.get(kpi['kpi_id'], []) -%}
+    {%- if excluded -%}
+        {%- do kept_rows.append("(kpi_id = '" ~ kpi['kpi_id'] ~ "' and dimension not in ('" ~ excluded | join("', '") ~ "'))") -%}
+    {%- elif kpi['kpi_id'] not in excluded_dimensions -%}
+        {%- do kept_rows.append("kpi_id = '" ~ kpi['kpi_id'] ~ "'") -%}
+    {%- endif -%}
+{%- endfor %}
+with
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+order_items as (
+
+    select * from {{ ref('fct_order_items') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+order_units as (
+
+    -- one row per placed order
+    select
+        orders.ordered_date,
+
+        -- breakdowns
+        orders.sales_channel,
+        orders.traffic_channel_group,
+        orders.device_type,
+        orders.customer_type,
+        customers.country_code,
+        customers.gender as customer_gender,
+        customers.acquisition_channel_group,
+
+        -- amounts (money in the reporting currency)
+        orders.units,
+        orders.merchandise_amount as gmv,
+        orders.net_revenue,
+        orders.cogs,
+
+        -- counts and amounts by status
+        1 as placed_orders,
+        case when orders.is_cancelled then 1 else 0 end as cancelled_orders,
+        case when orders.is_valid then 1 else 0 end as valid_orders,
+        case when orders.is_valid and orders.has_completed_refund then 1 else 0 end as refunded_valid_orders,
+        case when orders.is_valid and orders.distinct_categories >= 2 then 1 else 0 end as cross_sell_orders,
+        case when orders.is_first_order then 1 else 0 end as first_valid_orders,
+        case when orders.is_valid then orders.merchandise_amount else 0 end as valid_merchandise_amount,
+        case when orders.is_valid then orders.completed_refund_amount else 0 end as refunded_amount,
+        case when orders.customer_valid_order_number >= 2 then orders.net_revenue else 0 end as repeat_net_revenue
+
+    from orders
+    left join customers
+        on orders.customer_id = customers.customer_id
+
+),
+
+item_units as (
+
+    -- one row per order line, for the product category breakdown
+    select
+        ordered_date,
+        category as product_category,
+        merchandise_amount as gmv,
+        net_revenue,
+        net_cogs as cogs,
+        case when is_valid then merchandise_amount else 0 end as valid_merchandise_amount,
+        case when is_valid then refunded_amount else 0 end as refunded_amount
+    from order_items
+
+),
+
+order_aggregated as (
+
+    {{ kpi_aggregate_by_dimensions('order_units', 'ordered_date', order_dimensions, order_measures) }}
+
+),
+
+item_aggregated as (
+
+    {{ kpi_aggregate_by_dimensions('item_units', 'ordered_date', item_dimensions, item_measures) }}
+
+),
+
+order_kpis as (
+
+    {{ kpi_unpivot('order_aggregated', order_kpis) }}
+
+),
+
+item_kpis as (
+
+    {{ kpi_unpivot('item_aggregated', item_kpis) }}
+
+),
+
+unioned as (
+
+    select
+        kpi_id,
+        date_day,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        is_complete
+    from order_kpis
+    where {{ kept_rows | join(' or ') }}
+
+    union all
+
+    -- the totals come from the orders; the lines only add their breakdowns
+    select
+        kpi_id,
+        date_day,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        is_complete
+    from item_kpis
+    where dimension <> 'total'
+
+),
+
+final as (
+
+    select
+        kpi_id,
+        cast(date_day as date) as date_day,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        is_complete
+    from unioned
+
+)
+
+select * from final

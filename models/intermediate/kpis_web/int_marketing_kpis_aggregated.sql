@@ -1,0 +1,240 @@
+{#- Daily components of the marketing KPIs (the shared KPI component shape).
+    Paid media (fct_ad_spend_daily, by spend day) and the orders credited to a
+    paid channel by last non-direct click (int_orders_last_non_direct_attributed,
+    by order day), cut by ad channel (the paid traffic channel group) and
+    campaign (the session's utm_campaign): ad_ctr, cpc, roas, campaign_roi and
+    aux_ad_spend. Organic content (fct_content_daily, by statistics day) and the
+    placed orders of sessions whose utm_content is a content id (by order day),
+    cut by platform and content type: the content rates. Marketing activities
+    (fct_activity_participants) by registration day: activity_participation_rate. -#}
+{#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
+    those breakdowns, so that unit tests stay small -#}
+{%- set paid_breakdowns = ['ad_channel', 'campaign_id'] %}
+{%- set paid_breakdowns = paid_breakdowns | select('in', var('kpi_breakdowns_only', paid_breakdowns)) | list %}
+{%- set content_breakdowns = ['platform', 'content_type'] %}
+{%- set content_breakdowns = content_breakdowns | select('in', var('kpi_breakdowns_only', content_breakdowns)) | list %}
+with
+
+ad_spend as (
+
+    select * from {{ ref('fct_ad_spend_daily') }}
+
+),
+
+content_stats as (
+
+    select * from {{ ref('fct_content_daily') }}
+
+),
+
+participants as (
+
+    select * from {{ ref('fct_activity_participants') }}
+
+),
+
+attributed_orders as (
+
+    select * from {{ ref('int_orders_last_non_direct_attributed') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+sessions as (
+
+    select * from {{ ref('fct_sessions') }}
+
+),
+
+paid_units as (
+
+    select
+        spend_date as date_day,
+        channel as ad_channel,
+        campaign_id,
+        cast(spend as {{ kpi_type_double() }}) as spend,
+        cast(clicks as {{ kpi_type_double() }}) as clicks,
+        cast(impressions as {{ kpi_type_double() }}) as impressions,
+        cast(0 as {{ kpi_type_double() }}) as attributed_net_revenue,
+        cast(0 as {{ kpi_type_double() }}) as attributed_gross_margin
+    from ad_spend
+
+    union all
+
+    select
+        attributed_orders.ordered_date as date_day,
+        attributed_orders.attributed_channel_group as ad_channel,
+        attributed_orders.attributed_utm_campaign as campaign_id,
+        cast(0 as {{ kpi_type_double() }}) as spend,
+        cast(0 as {{ kpi_type_double() }}) as clicks,
+        cast(0 as {{ kpi_type_double() }}) as impressions,
+        orders.net_revenue as attributed_net_revenue,
+        orders.gross_margin as attributed_gross_margin
+    from attributed_orders
+    inner join orders
+        on attributed_orders.order_id = orders.order_id
+    -- the paid traffic channel groups, the channels of fct_ad_spend_daily
+    where attributed_orders.attributed_channel_group in ('paid_search', 'paid_social', 'display', 'affiliate', 'email')
+
+),
+
+paid_aggregated as (
+
+    {{ kpi_aggregate_by_dimensions(
+        'paid_units', 'date_day', paid_breakdowns,
+        ['spend', 'clicks', 'impressions', 'attributed_net_revenue', 'attributed_gross_margin']
+    ) }}
+
+),
+
+contents as (
+
+    -- a content item's attributes (the latest statistics row's, should they change)
+    select
+        content_id,
+        platform,
+        content_type
+    from (
+        select
+            content_id,
+            platform,
+            content_type,
+            row_number() over (partition by content_id order by stat_date desc) as stat_rank
+        from content_stats
+    ) as ranked
+    where stat_rank = 1
+
+),
+
+content_units as (
+
+    select
+        stat_date as date_day,
+        platform,
+        content_type,
+        cast(impressions as {{ kpi_type_double() }}) as impressions,
+        cast(clicks as {{ kpi_type_double() }}) as clicks,
+        cast(interactions as {{ kpi_type_double() }}) as interactions,
+        cast(shares as {{ kpi_type_double() }}) as shares,  -- noqa: RF04
+        cast(0 as {{ kpi_type_double() }}) as content_orders
+    from content_stats
+
+    union all
+
+    select
+        orders.ordered_date as date_day,
+        contents.platform,
+        contents.content_type,
+        cast(0 as {{ kpi_type_double() }}) as impressions,
+        cast(0 as {{ kpi_type_double() }}) as clicks,
+        cast(0 as {{ kpi_type_double() }}) as interactions,
+        cast(0 as {{ kpi_type_double() }}) as shares,  -- noqa: RF04
+        cast(1 as {{ kpi_type_double() }}) as content_orders
+    from orders
+    inner join sessions
+        on orders.session_id = sessions.session_id
+    inner join contents
+        on sessions.utm_content = contents.content_id
+
+),
+
+content_aggregated as (
+
+    {{ kpi_aggregate_by_dimensions(
+        'content_units', 'date_day', content_breakdowns,
+        ['impressions', 'clicks', 'interactions', 'shares', 'content_orders']
+    ) }}
+
+),
+
+participant_units as (
+
+    select
+        registered_date,
+        1 as registrants,
+        case when has_participated then 1 else 0 end as participants
+    from participants
+
+),
+
+participant_aggregated as (
+
+    {{ kpi_aggregate_by_dimensions('participant_units', 'registered_date', [], ['registrants', 'participants']) }}
+
+),
+
+paid_kpis as (
+
+    {{ kpi_unpivot('paid_aggregated', [
+        {'kpi_id': 'ad_ctr', 'numerator': 'clicks', 'denominator': 'impressions'},
+        {'kpi_id': 'cpc', 'numerator': 'spend', 'denominator': 'clicks'},
+        {'kpi_id': 'roas', 'numerator': 'attributed_net_revenue', 'denominator': 'spend'},
+        {'kpi_id': 'campaign_roi', 'numerator': 'attributed_gross_margin - spend', 'denominator': 'spend'},
+        {'kpi_id': 'aux_ad_spend', 'numerator': 'spend'},
+    ]) }}
+
+),
+
+content_kpis as (
+
+    {{ kpi_unpivot('content_aggregated', [
+        {'kpi_id': 'content_ctr', 'numerator': 'clicks', 'denominator': 'impressions'},
+        {'kpi_id': 'content_interaction_rate', 'numerator': 'interactions', 'denominator': 'impressions'},
+        {'kpi_id': 'content_share_rate', 'numerator': 'shares', 'denominator': 'impressions'},
+        {'kpi_id': 'content_conversion_rate', 'numerator': 'content_orders', 'denominator': 'clicks'},
+    ]) }}
+
+),
+
+participant_kpis as (
+
+    {{ kpi_unpivot('participant_aggregated', [
+        {'kpi_id': 'activity_participation_rate', 'numerator': 'participants', 'denominator': 'registrants'},
+    ]) }}
+
+),
+
+final as (
+
+    select
+        kpi_id,
+        date_day,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        is_complete
+    from paid_kpis
+
+    union all
+
+    select
+        kpi_id,
+        date_day,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        is_complete
+    from content_kpis
+
+    union all
+
+    select
+        kpi_id,
+        date_day,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        is_complete
+    from participant_kpis
+
+)
+
+select * from final

@@ -1,0 +1,181 @@
+{#- Daily components of the session KPIs (one row per kpi_id, day, breakdown
+    and value; the shared KPI component shape). Sessions (fct_sessions, test
+    users already out) are dated by their start day and cut by traffic channel
+    group, device type and country. The funnel is the ordered funnel of
+    fct_sessions; cart and checkout abandonment are the share of sessions
+    reaching add_to_cart (begin_checkout) that do not reach purchase, written
+    as (y - x) / y so that both parts stay additive. Product views (with a
+    dwell time) are dated by their session's day and cut by dwell bucket and
+    device: a view converts when its product is in an order placed in the same
+    session. -#}
+{#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
+    those breakdowns, so that unit tests stay small -#}
+{%- set session_breakdowns = ['traffic_channel_group', 'device_type', 'country_code'] %}
+{%- set session_breakdowns = session_breakdowns | select('in', var('kpi_breakdowns_only', session_breakdowns)) | list %}
+{%- set view_breakdowns = ['dwell_bucket', 'device_type'] %}
+{%- set view_breakdowns = view_breakdowns | select('in', var('kpi_breakdowns_only', view_breakdowns)) | list %}
+with
+
+sessions as (
+
+    select * from {{ ref('fct_sessions') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_web__events') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+order_items as (
+
+    select * from {{ ref('fct_order_items') }}
+
+),
+
+session_units as (
+
+    select
+        session_date,
+        channel_group as traffic_channel_group,
+        device_type,
+        country_code,
+        1 as sessions,
+        case when is_bounce then 1 else 0 end as bounce_sessions,
+        case when has_purchase then 1 else 0 end as purchase_sessions,
+        case when reached_product_view then 1 else 0 end as product_view_sessions,
+        case when reached_add_to_cart then 1 else 0 end as add_to_cart_sessions,
+        case when reached_begin_checkout then 1 else 0 end as begin_checkout_sessions,
+        case when reached_purchase then 1 else 0 end as funnel_purchase_sessions,
+        case
+            when channel_group in ('organic_search', 'organic_social', 'direct', 'referral') then 1 else 0
+        end as natural_sessions
+    from sessions
+
+),
+
+session_aggregated as (
+
+    {{ kpi_aggregate_by_dimensions(
+        'session_units', 'session_date',
+        session_breakdowns,
+        ['sessions', 'bounce_sessions', 'purchase_sessions', 'product_view_sessions',
+         'add_to_cart_sessions', 'begin_checkout_sessions', 'funnel_purchase_sessions',
+         'natural_sessions']
+    ) }}
+
+),
+
+bought_products as (
+
+    -- products of the orders placed in each session
+    select distinct
+        orders.session_id,
+        order_items.product_id
+    from orders
+    inner join order_items
+        on orders.order_id = order_items.order_id
+    where orders.session_id is not null
+
+),
+
+view_units as (
+
+    select
+        sessions.session_date,
+        sessions.device_type,
+        1 as product_views,
+        case when events.dwell_ms >= 30000 then 'ge_30s' else 'lt_30s' end as dwell_bucket,
+        case when bought_products.product_id is not null then 1 else 0 end as converted_product_views
+    from events
+    inner join sessions
+        on events.session_id = sessions.session_id
+    left join bought_products
+        on
+            events.session_id = bought_products.session_id
+            and events.product_id = bought_products.product_id
+    where
+        events.event_name = 'product_view'
+        and events.dwell_ms is not null
+
+),
+
+view_aggregated as (
+
+    {{ kpi_aggregate_by_dimensions(
+        'view_units', 'session_date',
+        view_breakdowns,
+        ['product_views', 'converted_product_views']
+    ) }}
+
+),
+
+session_kpis as (
+
+    {{ kpi_unpivot('session_aggregated', [
+        {'kpi_id': 'sessions', 'numerator': 'sessions'},
+        {'kpi_id': 'bounce_rate', 'numerator': 'bounce_sessions', 'denominator': 'sessions'},
+        {'kpi_id': 'session_conversion_rate', 'numerator': 'purchase_sessions', 'denominator': 'sessions'},
+        {'kpi_id': 'funnel_product_view_rate', 'numerator': 'product_view_sessions',
+         'denominator': 'sessions'},
+        {'kpi_id': 'funnel_add_to_cart_rate', 'numerator': 'add_to_cart_sessions',
+         'denominator': 'product_view_sessions'},
+        {'kpi_id': 'funnel_begin_checkout_rate', 'numerator': 'begin_checkout_sessions',
+         'denominator': 'add_to_cart_sessions'},
+        {'kpi_id': 'funnel_purchase_rate', 'numerator': 'funnel_purchase_sessions',
+         'denominator': 'begin_checkout_sessions'},
+        {'kpi_id': 'cart_abandonment_rate', 'numerator': 'add_to_cart_sessions - funnel_purchase_sessions',
+         'denominator': 'add_to_cart_sessions'},
+        {'kpi_id': 'checkout_abandonment_rate',
+         'numerator': 'begin_checkout_sessions - funnel_purchase_sessions',
+         'denominator': 'begin_checkout_sessions'},
+        {'kpi_id': 'natural_traffic_share', 'numerator': 'natural_sessions', 'denominator': 'sessions'},
+    ]) }}
+
+),
+
+view_kpis as (
+
+    {{ kpi_unpivot('view_aggregated', [
+        {'kpi_id': 'product_view_conversion_by_dwell', 'numerator': 'converted_product_views',
+         'denominator': 'product_views'},
+    ]) }}
+
+),
+
+final as (
+
+    select
+        kpi_id,
+        date_day,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        is_complete
+    from session_kpis
+    -- the share of natural traffic by traffic channel group is 0 or 1 by definition
+    where not (kpi_id = 'natural_traffic_share' and dimension = 'traffic_channel_group')
+
+    union all
+
+    select
+        kpi_id,
+        date_day,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        is_complete
+    from view_kpis
+
+)
+
+select * from final

@@ -1,0 +1,542 @@
+"""The KPI catalog and the user-edited KPI seeds, checked as files (no warehouse).
+
+seeds/kpi_definitions.csv must list exactly the KPI dictionary's ids (expanded:
+`retention_d1 / d7 / d30` is three ids, `funnel_*` the four step rates, and the
+ids a definition names besides its own, such as refund_value_rate or
+days_of_inventory), each with a valid layer, unit, direction, aggregation,
+grains and breakdowns. The id list is written out below so that a fresh clone,
+which has no ../shared/specs, still checks it; when the dictionary is there, its
+tables are parsed as well and every id in them must be in the catalog, in the
+same layer. seeds/kpi_targets.csv and seeds/scorecard_weights.csv must name
+catalog KPIs at grains and breakdowns the catalog reports, at real period
+starts, and each role's weights for a season must sum to 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DICTIONARY_CANDIDATES = (
+    ROOT.parent / "shared" / "specs" / "kpi_dictionary.md",
+    Path("/work/shared/specs/kpi_dictionary.md"),
+)
+
+CATALOG_COLUMNS = [
+    "kpi_id",
+    "kpi_name",
+    "layer",
+    "definition",
+    "formula",
+    "unit",
+    "direction",
+    "aggregation",
+    "grains",
+    "breakdowns",
+    "source_models",
+    "owner_team",
+    "is_computable",
+    "not_computable_reason",
+]
+
+STRATEGIC = [
+    "gmv",
+    "net_revenue",
+    "net_revenue_growth_mom",
+    "net_revenue_growth_yoy",
+    "gross_margin_pct",
+    "new_customers",
+    "active_customers",
+    "repeat_revenue_share",
+    "ltv_12m",
+    "ltv_12m_margin",
+    "cac",
+    "ltv_to_cac",
+    "nps",
+    "customer_retention_m1",
+    "customer_retention_m3",
+    "customer_retention_m12",
+    "churn_rate",
+]
+OPERATIONAL = [
+    "sessions",
+    "dau",
+    "wau",
+    "mau",
+    "stickiness",
+    "bounce_rate",
+    "session_conversion_rate",
+    "funnel_product_view_rate",
+    "funnel_add_to_cart_rate",
+    "funnel_begin_checkout_rate",
+    "funnel_purchase_rate",
+    "cart_abandonment_rate",
+    "checkout_abandonment_rate",
+    "orders",
+    "aov",
+    "units_per_order",
+    "cancellation_rate",
+    "refund_rate",
+    "refund_value_rate",
+    "new_signups",
+    "effective_new_customer_rate",
+    "retention_d1",
+    "retention_d7",
+    "retention_d30",
+    "active_user_retention_d1",
+    "active_user_retention_d7",
+    "active_user_retention_d30",
+    "repurchase_rate",
+    "reactivation_rate",
+    "cross_sell_rate",
+    "natural_traffic_share",
+    "ad_ctr",
+    "cpc",
+    "roas",
+    "cac_by_channel",
+    "campaign_roi",
+    "product_view_conversion_by_dwell",
+]
+FUNCTIONAL = [
+    "first_response_time_s",
+    "first_response_time_s_median",
+    "first_response_time_s_p90",
+    "first_response_within_30s_rate",
+    "resolution_time_h",
+    "resolution_rate",
+    "first_contact_resolution_rate",
+    "escalation_rate",
+    "complaint_rate",
+    "dispute_handling_time_h",
+    "csat",
+    "csat_rate",
+    "consultation_conversion_rate",
+    "tickets_per_cs_fte",
+    "avg_rating",
+    "negative_review_rate",
+    "negative_review_resolution_rate",
+    "review_response_time_h",
+    "fulfilment_time_h",
+    "delivery_time_d",
+    "on_time_delivery_rate",
+    "shipping_emissions_kg_per_order",
+    "inventory_turnover",
+    "days_of_inventory",
+    "stockout_rate",
+    "payment_success_rate",
+    "page_load_p50_ms",
+    "page_load_p90_ms",
+    "content_ctr",
+    "content_interaction_rate",
+    "content_share_rate",
+    "content_conversion_rate",
+    "activity_participation_rate",
+    "gmv_per_ops_fte",
+]
+EXPECTED_LAYER = (
+    dict.fromkeys(STRATEGIC, "strategic")
+    | dict.fromkeys(OPERATIONAL, "operational")
+    | dict.fromkeys(FUNCTIONAL, "functional")
+)
+FUNNEL_IDS = [i for i in OPERATIONAL if i.startswith("funnel_")]
+
+GRAINS = ["day", "week", "month", "quarter", "year"]
+ALL = "|".join(GRAINS)
+MQY = "month|quarter|year"
+UNITS = {"currency", "count", "rate", "ratio", "seconds", "hours", "days", "milliseconds", "score", "kg_co2e"}
+DIRECTIONS = {"higher_is_better", "lower_is_better"}
+AGGREGATIONS = {"sum", "ratio", "computed", "derived"}
+TEAMS = {"sales", "marketing", "product", "customer_service", "operations", "finance"}
+DIMENSIONS = {
+    "total",
+    "sales_channel",
+    "traffic_channel_group",
+    "device_type",
+    "country_code",
+    "customer_type",
+    "customer_gender",
+    "acquisition_channel_group",
+    "product_category",
+    "ad_channel",
+    "campaign_id",
+    "support_channel",
+    "support_category",
+    "dwell_bucket",
+    "content_type",
+    "platform",
+    "shipping_mode",
+    "carrier",
+    "warehouse_id",
+    "payment_method",
+}
+# the lead's derived KPIs and the grains the framework brief gives them
+DERIVED_GRAINS = {
+    "net_revenue_growth_mom": "month",
+    "net_revenue_growth_yoy": MQY,
+    "cac": MQY,
+    "cac_by_channel": ALL,
+    "ltv_to_cac": MQY,
+    "stickiness": "day|month",
+    "tickets_per_cs_fte": MQY,
+    "gmv_per_ops_fte": MQY,
+    "inventory_turnover": MQY,
+    "days_of_inventory": MQY,
+}
+SEASONS = {"peak", "off_peak", "all"}
+TARGET_GRAINS = {"month", "quarter", "year"}
+# KPIs the shipped targets must cover in both years of the generated data
+TARGETED_BOTH_YEARS = [
+    "gmv",
+    "net_revenue",
+    "orders",
+    "sessions",
+    "gross_margin_pct",
+    "csat",
+    "resolution_rate",
+    "first_response_time_s",
+    "escalation_rate",
+    "effective_new_customer_rate",
+    "repurchase_rate",
+    "stockout_rate",
+    "on_time_delivery_rate",
+    "inventory_turnover",
+    "avg_rating",
+]
+GENERATED_YEARS = (2024, 2025)
+
+
+def read_seed(name: str) -> list[dict[str, str]]:
+    with (SEEDS / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, strict=True)
+        rows = list(reader)
+        assert reader.fieldnames is not None
+        for line, row in enumerate(rows, start=2):
+            assert None not in row and None not in row.values(), f"{name}.csv line {line}: wrong field count"
+    return rows
+
+
+@pytest.fixture(scope="module")
+def catalog() -> dict[str, dict[str, str]]:
+    rows = read_seed("kpi_definitions")
+    ids = [row["kpi_id"] for row in rows]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    return {row["kpi_id"]: row for row in rows}
+
+
+@pytest.fixture(scope="module")
+def targets() -> list[dict[str, str]]:
+    return read_seed("kpi_targets")
+
+
+@pytest.fixture(scope="module")
+def weights() -> list[dict[str, str]]:
+    return read_seed("scorecard_weights")
+
+
+# --------------------------------------------------------------------------- #
+# the dictionary's ids
+# --------------------------------------------------------------------------- #
+
+
+def token_shape(token: str) -> str:
+    return re.sub(r"[a-z]+", "a", re.sub(r"\d+", "#", token))
+
+
+def expand_id_cell(cell: str) -> list[str]:
+    """The ids a dictionary table's id cell names.
+
+    `x, y` lists whole ids; `a_mom / _yoy` -> a_mom, a_yoy; a variant after `/`
+    replaces the token of the first id with the same shape (`retention_d1 / d7`,
+    `page_load_p50_ms / p90`, `dau / wau`); `funnel_*` is the four funnel step rates.
+    """
+    ids: list[str] = []
+    for listed in cell.split(","):
+        variants = [v.strip().strip("`") for v in listed.split("/") if v.strip()]
+        if variants == ["funnel_*"]:
+            ids.extend(FUNNEL_IDS)
+            continue
+        first = variants[0]
+        ids.append(first)
+        tokens = first.split("_")
+        for variant in variants[1:]:
+            suffix = variant.lstrip("_")
+            if "_" in suffix:
+                ids.append(suffix)
+                continue
+            matches = [i for i, t in enumerate(tokens) if token_shape(t) == token_shape(suffix)]
+            assert matches, f"cannot expand {variant!r} of {cell!r}"
+            replaced = list(tokens)
+            replaced[matches[-1]] = suffix
+            ids.append("_".join(replaced))
+    return ids
+
+
+def parse_dictionary(text: str) -> dict[str, str]:
+    """kpi id -> layer, from the id column of the dictionary's three layer tables."""
+    found: dict[str, str] = {}
+    layer: str | None = None
+    for line in text.splitlines():
+        heading = re.match(r"^##\s+(Strategic|Operational|Functional) layer", line)
+        if heading:
+            layer = heading.group(1).lower()
+            continue
+        if line.startswith("## "):
+            layer = None
+            continue
+        if layer is None or not line.startswith("|"):
+            continue
+        cell = line.split("|")[1].strip()
+        if cell in ("id", "") or set(cell) <= {"-", ":", " "}:
+            continue
+        for kpi_id in expand_id_cell(cell):
+            found[kpi_id] = layer
+    return found
+
+
+def test_expand_id_cell() -> None:
+    assert expand_id_cell("net_revenue_growth_mom / _yoy") == [
+        "net_revenue_growth_mom",
+        "net_revenue_growth_yoy",
+    ]
+    assert expand_id_cell("retention_d1 / d7 / d30") == ["retention_d1", "retention_d7", "retention_d30"]
+    assert expand_id_cell("customer_retention_m1 / _m3 / _m12") == [
+        "customer_retention_m1",
+        "customer_retention_m3",
+        "customer_retention_m12",
+    ]
+    assert expand_id_cell("page_load_p50_ms / p90") == ["page_load_p50_ms", "page_load_p90_ms"]
+    assert expand_id_cell("dau / wau / mau") == ["dau", "wau", "mau"]
+    assert expand_id_cell("ad_ctr, cpc") == ["ad_ctr", "cpc"]
+    assert expand_id_cell("funnel_*") == FUNNEL_IDS
+
+
+def test_catalog_ids_are_the_dictionarys(catalog: dict[str, dict[str, str]]) -> None:
+    assert set(catalog) == set(EXPECTED_LAYER), {
+        "missing": sorted(set(EXPECTED_LAYER) - set(catalog)),
+        "unexpected": sorted(set(catalog) - set(EXPECTED_LAYER)),
+    }
+    assert not [i for i in catalog if i.startswith("aux_")]
+
+
+def test_catalog_layers_follow_the_dictionary(catalog: dict[str, dict[str, str]]) -> None:
+    wrong = {i: row["layer"] for i, row in catalog.items() if row["layer"] != EXPECTED_LAYER.get(i)}
+    assert not wrong
+
+
+def test_dictionary_ids_are_all_in_the_catalog(catalog: dict[str, dict[str, str]]) -> None:
+    path = next((p for p in DICTIONARY_CANDIDATES if p.is_file()), None)
+    if path is None:
+        pytest.skip("no ../shared/specs/kpi_dictionary.md next to this clone")
+    parsed = parse_dictionary(path.read_text(encoding="utf-8"))
+    assert len(parsed) > 60, "the dictionary's tables were not found"
+    missing = sorted(set(parsed) - set(catalog))
+    assert not missing, f"dictionary ids missing from the catalog: {missing}"
+    wrong_layer = {
+        i: (layer, catalog[i]["layer"]) for i, layer in parsed.items() if catalog[i]["layer"] != layer
+    }
+    assert not wrong_layer
+
+
+# --------------------------------------------------------------------------- #
+# the catalog's rows
+# --------------------------------------------------------------------------- #
+
+
+def test_catalog_columns() -> None:
+    with (SEEDS / "kpi_definitions.csv").open(newline="", encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == CATALOG_COLUMNS
+
+
+def test_catalog_required_fields(catalog: dict[str, dict[str, str]]) -> None:
+    required = [c for c in CATALOG_COLUMNS if c != "not_computable_reason"]
+    blank = {(i, c) for i, row in catalog.items() for c in required if not row[c].strip()}
+    assert not blank
+
+
+def test_catalog_vocabularies(catalog: dict[str, dict[str, str]]) -> None:
+    for kpi_id, row in catalog.items():
+        assert row["unit"] in UNITS, kpi_id
+        assert row["direction"] in DIRECTIONS, kpi_id
+        assert row["aggregation"] in AGGREGATIONS, kpi_id
+        assert row["owner_team"] in TEAMS, kpi_id
+        assert row["is_computable"] in ("true", "false"), kpi_id
+        has_reason = bool(row["not_computable_reason"].strip())
+        assert has_reason == (row["is_computable"] == "false"), kpi_id
+
+
+def test_catalog_grains(catalog: dict[str, dict[str, str]]) -> None:
+    for kpi_id, row in catalog.items():
+        grains = row["grains"].split("|")
+        assert grains and set(grains) <= set(GRAINS), kpi_id
+        assert grains == [g for g in GRAINS if g in grains], f"{kpi_id}: grains not in day..year order"
+    for kpi_id, grains in DERIVED_GRAINS.items():
+        assert catalog[kpi_id]["grains"] == grains, kpi_id
+        assert catalog[kpi_id]["aggregation"] == "derived", kpi_id
+
+
+def test_catalog_breakdowns(catalog: dict[str, dict[str, str]]) -> None:
+    for kpi_id, row in catalog.items():
+        breakdowns = row["breakdowns"].split("|")
+        assert breakdowns[0] == "total", kpi_id
+        assert len(breakdowns) == len(set(breakdowns)), kpi_id
+        assert set(breakdowns) <= DIMENSIONS, f"{kpi_id}: {set(breakdowns) - DIMENSIONS}"
+    assert catalog["cac_by_channel"]["breakdowns"] == "total|ad_channel"
+
+
+def test_catalog_units_fit_aggregation(catalog: dict[str, dict[str, str]]) -> None:
+    # a summed KPI is an amount or a count; a rate is never summed
+    for kpi_id, row in catalog.items():
+        if row["aggregation"] == "sum":
+            assert row["unit"] in ("currency", "count"), kpi_id
+
+
+def test_catalog_source_models_exist(catalog: dict[str, dict[str, str]]) -> None:
+    models = {p.stem for p in (ROOT / "models").rglob("*.sql")}
+    unknown = {i: m for i, row in catalog.items() for m in row["source_models"].split("|") if m not in models}
+    assert not unknown
+
+
+# --------------------------------------------------------------------------- #
+# targets and weights
+# --------------------------------------------------------------------------- #
+
+
+def period_start_is_valid(grain: str, start: date) -> bool:
+    if start.day != 1:
+        return False
+    if grain == "quarter":
+        return start.month in (1, 4, 7, 10)
+    if grain == "year":
+        return start.month == 1
+    return grain == "month"
+
+
+def test_targets_fit_the_catalog(catalog: dict[str, dict[str, str]], targets: list[dict[str, str]]) -> None:
+    keys = set()
+    for line, row in enumerate(targets, start=2):
+        where = f"kpi_targets.csv line {line}"
+        kpi = catalog.get(row["kpi_id"])
+        assert kpi is not None, where
+        assert kpi["is_computable"] == "true", where
+        assert row["grain"] in TARGET_GRAINS, where
+        assert row["grain"] in kpi["grains"].split("|"), where
+        assert period_start_is_valid(row["grain"], date.fromisoformat(row["period_start"])), where
+        assert bool(row["dimension"]) == bool(row["dimension_value"]), where
+        if row["dimension"]:
+            assert row["dimension"] in kpi["breakdowns"].split("|")[1:], where
+        float(row["target"])
+        key = (row["kpi_id"], row["grain"], row["period_start"], row["dimension"], row["dimension_value"])
+        assert key not in keys, where
+        keys.add(key)
+
+
+def test_targets_cover_both_generated_years(targets: list[dict[str, str]]) -> None:
+    covered = {
+        (row["kpi_id"], int(row["period_start"][:4]))
+        for row in targets
+        if row["grain"] == "year" and not row["dimension"]
+    }
+    missing = [(k, y) for k in TARGETED_BOTH_YEARS for y in GENERATED_YEARS if (k, y) not in covered]
+    assert not missing
+
+
+def test_scored_kpis_have_a_target_every_month(
+    targets: list[dict[str, str]], weights: list[dict[str, str]]
+) -> None:
+    total_targets = [row for row in targets if not row["dimension"]]
+    for kpi_id in {row["kpi_id"] for row in weights}:
+        for year in GENERATED_YEARS:
+            for month in range(1, 13):
+                quarter_start = date(year, 3 * ((month - 1) // 3) + 1, 1)
+                periods = {
+                    ("month", date(year, month, 1).isoformat()),
+                    ("quarter", quarter_start.isoformat()),
+                    ("year", date(year, 1, 1).isoformat()),
+                }
+                assert any(
+                    row["kpi_id"] == kpi_id and (row["grain"], row["period_start"]) in periods
+                    for row in total_targets
+                ), (kpi_id, year, month)
+
+
+def test_additive_targets_of_a_period_add_up(
+    catalog: dict[str, dict[str, str]], targets: list[dict[str, str]]
+) -> None:
+    # quarter targets of a summed KPI that cover a whole year add up to its year target
+    by_key: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+    for row in targets:
+        if catalog[row["kpi_id"]]["aggregation"] == "sum" and not row["dimension"]:
+            by_key[(row["kpi_id"], int(row["period_start"][:4]))][f"{row['grain']}:{row['period_start']}"] = (
+                float(row["target"])
+            )
+    for (kpi_id, year), found in by_key.items():
+        quarters = [v for k, v in found.items() if k.startswith("quarter:")]
+        year_target = found.get(f"year:{year}-01-01")
+        if len(quarters) == 4 and year_target is not None:
+            assert sum(quarters) == pytest.approx(year_target), (kpi_id, year)
+
+
+def test_weights_fit_the_catalog(catalog: dict[str, dict[str, str]], weights: list[dict[str, str]]) -> None:
+    keys = set()
+    for line, row in enumerate(weights, start=2):
+        where = f"scorecard_weights.csv line {line}"
+        kpi = catalog.get(row["kpi_id"])
+        assert kpi is not None, where
+        assert kpi["is_computable"] == "true", where
+        assert "month" in kpi["grains"].split("|"), where
+        assert row["season"] in SEASONS, where
+        assert Decimal("0") < Decimal(row["weight"]) <= Decimal("1"), where
+        key = (row["role"], row["kpi_id"], row["season"])
+        assert key not in keys, where
+        keys.add(key)
+
+
+def test_weights_sum_to_one(weights: list[dict[str, str]]) -> None:
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for row in weights:
+        sums[(row["role"], row["season"])] += Decimal(row["weight"])
+    assert sums
+    assert {k: v for k, v in sums.items() if v != Decimal("1")} == {}
+
+
+def test_every_role_is_scored_in_every_season(weights: list[dict[str, str]]) -> None:
+    seasons: dict[str, set[str]] = defaultdict(set)
+    for row in weights:
+        seasons[row["role"]].add(row["season"])
+    assert {"sales", "customer_service", "store_manager"} <= set(seasons)
+    for role, found in seasons.items():
+        assert "all" in found or {"peak", "off_peak"} <= found, role
+
+
+def test_peak_weights_shift_to_gmv(weights: list[dict[str, str]]) -> None:
+    weight = {(r["role"], r["kpi_id"], r["season"]): Decimal(r["weight"]) for r in weights}
+    for role in ("sales", "store_manager"):
+        assert weight[(role, "gmv", "peak")] > weight[(role, "gmv", "off_peak")], role
+        assert weight[(role, "gross_margin_pct", "off_peak")] > weight[(role, "gross_margin_pct", "peak")], (
+            role
+        )
+    # the dictionary's sales weights are the off-peak baseline; peak shifts to gmv
+    dictionary_sales = {
+        "gmv": "0.30",
+        "gross_margin_pct": "0.25",
+        "effective_new_customer_rate": "0.20",
+        "repurchase_rate": "0.25",
+    }
+    for kpi_id, value in dictionary_sales.items():
+        assert weight[("sales", kpi_id, "off_peak")] == Decimal(value), kpi_id
+    dictionary_cs = {
+        "csat": "0.40",
+        "resolution_rate": "0.30",
+        "first_response_time_s": "0.20",
+        "escalation_rate": "0.10",
+    }
+    for kpi_id, expected in dictionary_cs.items():
+        assert weight[("customer_service", kpi_id, "all")] == Decimal(expected), kpi_id
