@@ -71,8 +71,8 @@ dbt-test: $(STAMP)  ## full dbt build (models, data tests, unit tests) on a smal
 	$(PY) scripts/load_raw.py --input $(TEST_DATA_DIR) --database $(TEST_WAREHOUSE)
 	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(DBT) build --fail-fast
 
-docs: $(STAMP)  ## dbt docs for the main warehouse (target/index.html)
-	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs generate
+docs: $(STAMP)  ## dbt docs for the main warehouse: site (target/index.html) and one file (target/static_index.html)
+	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs generate --static
 
 lock:  ## re-resolve requirements.in into requirements.lock (needs the network)
 	rm -rf /tmp/ecommerce-kpi-lock && $(PYTHON_SYS) -m venv /tmp/ecommerce-kpi-lock
