@@ -58,6 +58,14 @@ spend_months as (
 
 ),
 
+months as (
+
+    select month_start from order_months
+    union
+    select month_start from spend_months
+
+),
+
 attribution_models as (
 
     select distinct attribution_model
@@ -73,11 +81,7 @@ expected as (
         coalesce(order_months.orders, 0) as orders,
         coalesce(order_months.net_revenue, 0.0) as net_revenue,
         coalesce(spend_months.spend, 0.0) as spend
-    from (
-        select month_start from order_months
-        union
-        select month_start from spend_months
-    ) as months
+    from months
     cross join attribution_models
     left join order_months
         on months.month_start = order_months.month_start

@@ -2,7 +2,6 @@
     exactly once: its credit shares sum to 1 and its credited net revenue to
     its net revenue. Returns the orders and models that break it (missing,
     over- or under-credited). -#}
-{%- set attribution_models = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov'] %}
 with
 
 attribution_orders as (
@@ -19,12 +18,19 @@ orders as (
 
 attribution_models as (
 
-    {%- for attribution_model in attribution_models %}
-    select '{{ attribution_model }}' as attribution_model
-    {%- if not loop.last %}
+    select 'first_touch' as attribution_model
     union all
-    {%- endif %}
-    {%- endfor %}
+    select 'last_touch' as attribution_model
+    union all
+    select 'last_non_direct' as attribution_model
+    union all
+    select 'linear' as attribution_model
+    union all
+    select 'time_decay' as attribution_model
+    union all
+    select 'position_based' as attribution_model
+    union all
+    select 'markov' as attribution_model
 
 ),
 

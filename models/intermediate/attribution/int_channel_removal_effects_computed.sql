@@ -8,7 +8,7 @@
     removal effect = 1 - P(conversion without the channel) / P(conversion);
     its share = removal effect / the sum over channels. Rounded to 12 decimals,
     below which float noise of the squaring lies. -#}
-{%- set squarings = var('attribution_markov_squarings', 20) | int %}
+{%- set squarings = [var('attribution_markov_squarings', 20) | int, 1] | max %}
 with
 
 transitions as (
@@ -32,6 +32,14 @@ scenarios as (
     union all
     select channel_group as removed_channel
     from channels
+
+),
+
+absorbing_states as (
+
+    select 'conversion' as state
+    union all
+    select 'null' as state
 
 ),
 
@@ -64,35 +72,45 @@ matrix_0 as (
         absorbing.state as to_state,
         1.0 as probability
     from scenarios
-    cross join (
-        select 'conversion' as state
-        union all
-        select 'null' as state
-    ) as absorbing
+    cross join absorbing_states as absorbing
 
 ),
-{%- for step in range(1, squarings + 1) %}
 
-matrix_{{ step }} as (
+absorbed as (
 
-    -- the chain after 2^{{ step }} steps
+    -- squaring the matrix: matrix_k is the chain after 2^k steps
+    with
+    {%- for step in range(1, squarings + 1) %}
+
+        matrix_{{ step }} as (
+
+            select
+                left_matrix.removed_channel,
+                left_matrix.from_state,
+                right_matrix.to_state,
+                sum(left_matrix.probability * right_matrix.probability) as probability
+            from matrix_{{ step - 1 }} as left_matrix
+            inner join matrix_{{ step - 1 }} as right_matrix
+                on
+                    coalesce(left_matrix.removed_channel, '') = coalesce(right_matrix.removed_channel, '')
+                    and left_matrix.to_state = right_matrix.from_state
+            group by
+                left_matrix.removed_channel,
+                left_matrix.from_state,
+                right_matrix.to_state
+
+        ){{ ',' if not loop.last }}
+    {%- endfor %}
+
     select
-        left_matrix.removed_channel,
-        left_matrix.from_state,
-        right_matrix.to_state,
-        sum(left_matrix.probability * right_matrix.probability) as probability
-    from matrix_{{ step - 1 }} as left_matrix
-    inner join matrix_{{ step - 1 }} as right_matrix
-        on
-            coalesce(left_matrix.removed_channel, '') = coalesce(right_matrix.removed_channel, '')
-            and left_matrix.to_state = right_matrix.from_state
-    group by
-        left_matrix.removed_channel,
-        left_matrix.from_state,
-        right_matrix.to_state
+        removed_channel,
+        from_state,
+        to_state,
+        probability
+    from matrix_{{ squarings }}
+    where from_state = 'start' and to_state = 'conversion'
 
 ),
-{%- endfor %}
 
 conversion_probabilities as (
 
@@ -100,11 +118,8 @@ conversion_probabilities as (
         scenarios.removed_channel,
         coalesce(absorbed.probability, 0.0) as conversion_probability
     from scenarios
-    left join matrix_{{ squarings }} as absorbed
-        on
-            coalesce(scenarios.removed_channel, '') = coalesce(absorbed.removed_channel, '')
-            and absorbed.from_state = 'start'
-            and absorbed.to_state = 'conversion'
+    left join absorbed
+        on coalesce(scenarios.removed_channel, '') = coalesce(absorbed.removed_channel, '')
 
 ),
 

@@ -24,17 +24,9 @@ order_touches as (
         touch_number,
         touch_count,
         days_before_conversion,
-        -- latest non-direct touch first
-        case
-            when has_session and channel_group <> 'direct'
-                then row_number() over (
-                    partition by order_id, has_session and channel_group <> 'direct'
-                    order by touch_number desc
-                )
-        end as non_direct_rank,
-        max(case when has_session and channel_group <> 'direct' then 1 else 0 end) over (
+        max(case when has_session and channel_group <> 'direct' then touch_number end) over (
             partition by order_id
-        ) as has_non_direct_touch,
+        ) as last_non_direct_touch_number,
         power(0.5, days_before_conversion / {{ half_life_days }}) as decay_weight
     from journey_touches
     where is_converting
@@ -48,10 +40,9 @@ touch_weights as (
         channel_group,
         case when touch_number = 1 then 1.0 else 0.0 end as first_touch,
         case when touch_number = touch_count then 1.0 else 0.0 end as last_touch,
+        -- without a non-direct touch every touch is direct: credit the last
         case
-            when non_direct_rank = 1 then 1.0
-            -- no non-direct touch: every touch is direct, credit the last
-            when has_non_direct_touch = 0 and touch_number = touch_count then 1.0
+            when touch_number = coalesce(last_non_direct_touch_number, touch_count) then 1.0
             else 0.0
         end as last_non_direct,
         1.0 / touch_count as linear,
@@ -66,21 +57,40 @@ touch_weights as (
 
 ),
 
+rule_models as (
+
+    select 'first_touch' as attribution_model
+    union all
+    select 'last_touch' as attribution_model
+    union all
+    select 'last_non_direct' as attribution_model
+    union all
+    select 'linear' as attribution_model
+    union all
+    select 'time_decay' as attribution_model
+    union all
+    select 'position_based' as attribution_model
+
+),
+
 touch_credits as (
 
-    {%- set rule_models = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based'] %}
-    {%- for rule_model in rule_models %}
     select
-        order_id,
-        '{{ rule_model }}' as attribution_model,
-        channel_group,
-        cast({{ rule_model }} as {{ kpi_type_double() }}) as credit_share
+        touch_weights.order_id,
+        rule_models.attribution_model,
+        touch_weights.channel_group,
+        cast(
+            case rule_models.attribution_model
+                when 'first_touch' then touch_weights.first_touch
+                when 'last_touch' then touch_weights.last_touch
+                when 'last_non_direct' then touch_weights.last_non_direct
+                when 'linear' then touch_weights.linear
+                when 'time_decay' then touch_weights.time_decay
+                when 'position_based' then touch_weights.position_based
+            end as {{ kpi_type_double() }}
+        ) as credit_share
     from touch_weights
-    where {{ rule_model }} > 0
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    cross join rule_models
 
 ),
 
@@ -92,6 +102,7 @@ final as (
         channel_group,
         sum(credit_share) as credit_share
     from touch_credits
+    where credit_share > 0
     group by
         order_id,
         attribution_model,
