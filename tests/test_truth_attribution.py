@@ -21,7 +21,7 @@ sqrt(0.06 x 0.94 / 2400) = 0.005) against paid_social (0.026, about 2,300
 sessions, SE 0.004): a planted gap of 0.029 against a standard error of the
 difference of 0.006, about 4.5 standard errors, so a false alarm is rarer than
 one in 100,000 builds. Measured: scale 0.05 seed 42, last touch 0.063 vs 0.034
-and Markov 0.059 vs 0.039 at the closest; scale 0.02 seed 7, 0.055 vs 0.035 and
+and Markov 0.059 vs 0.039 at the closest; scale 0.02 seed 7, 0.066 vs 0.035 and
 0.062 vs 0.039.
 """
 
