@@ -197,7 +197,7 @@ origin_history as (
     from usable_origins
     inner join days
         on
-            days.date_day <= usable_origins.origin_date
+            usable_origins.origin_date >= days.date_day
             and days.date_day > {{ dbt.dateadd('day', -history_days, 'usable_origins.origin_date') }}
     where days.gmv is not null
 
@@ -334,15 +334,13 @@ factored as (
         target_days.actual_gmv,
         levels.level_gmv,
         weekday_indices.weekday_index,
-        case
-            when target_days.has_year_history and levels.last_year_level_days = {{ level_days }}
-                then coalesce(
-                    promotion_references.reference_gmv,
-                    week_references.plain_reference_gmv,
-                    week_references.any_reference_gmv
-                )
-                / nullif(levels.last_year_level_gmv, 0)
-        end as yearly_factor
+        target_days.has_year_history and levels.last_year_level_days = {{ level_days }} as has_full_last_year,
+        levels.last_year_level_gmv,
+        coalesce(
+            promotion_references.reference_gmv,
+            week_references.plain_reference_gmv,
+            week_references.any_reference_gmv
+        ) as reference_gmv
     from target_days
     inner join levels
         on target_days.origin_number = levels.origin_number
@@ -358,6 +356,26 @@ factored as (
         on
             target_days.origin_number = week_references.origin_number
             and target_days.target_date = week_references.target_date
+
+),
+
+yearly as (
+
+    select
+        origin_number,
+        is_backtest,
+        origin_date,
+        horizon_days,
+        is_in_horizon,
+        target_date,
+        promotion_name,
+        actual_gmv,
+        level_gmv,
+        weekday_index,
+        case
+            when has_full_last_year then reference_gmv / nullif(last_year_level_gmv, 0)
+        end as yearly_factor
+    from factored
 
 ),
 
@@ -378,7 +396,7 @@ final as (
         coalesce(yearly_factor, 1.0) as yearly_factor,
         level_gmv * weekday_index * coalesce(yearly_factor, 1.0) as forecast_gmv,
         actual_gmv
-    from factored
+    from yearly
 
 )
 

@@ -6,7 +6,7 @@
     days + the forecast of its remaining days, also those past the horizon)
     and the expected achievement against the month's gmv target in
     kpi_values (NULL when the month has no target there). -#}
-{%- set coverage = var('forecast_interval_coverage', 0.8) -%}
+{%- set coverage = var('forecast_interval_coverage', 0.8) | float -%}
 with
 
 forecasts as (
@@ -90,8 +90,8 @@ month_actuals as (
     from month_forecasts
     left join gmv_days
         on
-            gmv_days.date_day >= month_forecasts.month_start
-            and gmv_days.date_day <= month_forecasts.origin_date
+            month_forecasts.month_start <= gmv_days.date_day
+            and month_forecasts.origin_date >= gmv_days.date_day
     group by month_forecasts.month_start
 
 ),
@@ -115,8 +115,8 @@ months as (
         month_forecasts.month_start,
         month_actuals.month_actual_to_date_gmv,
         month_forecasts.month_forecast_rest_gmv,
-        month_actuals.month_actual_to_date_gmv + month_forecasts.month_forecast_rest_gmv as month_expected_gmv,
-        month_targets.month_target_gmv
+        month_targets.month_target_gmv,
+        month_actuals.month_actual_to_date_gmv + month_forecasts.month_forecast_rest_gmv as month_expected_gmv
     from month_forecasts
     inner join month_actuals
         on month_forecasts.month_start = month_actuals.month_start

@@ -60,7 +60,7 @@ history as (
     inner join daily_values as earlier
         on
             daily_values.kpi_id = earlier.kpi_id
-            and earlier.anomaly_date < daily_values.anomaly_date
+            and daily_values.anomaly_date > earlier.anomaly_date
             and earlier.anomaly_date >= {{ dbt.dateadd('day', -window_days, 'daily_values.anomaly_date') }}
 
 ),
