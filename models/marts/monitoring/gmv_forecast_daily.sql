@@ -4,8 +4,9 @@
     quantiles of actual / forecast over gmv_forecast_backtest. Each day also
     carries its month's expected total (actual GMV of the month's complete
     days + the forecast of its remaining days, also those past the horizon)
-    and the expected achievement against the month's gmv target in
-    kpi_values (NULL when the month has no target there). -#}
+    and the expected achievement against the month's gmv target
+    (int_kpi_targets_spread: an explicit month target, or the month's share of
+    a quarter or year target; NULL when there is none). -#}
 {%- set coverage = var('forecast_interval_coverage', 0.8) | float -%}
 with
 
@@ -24,6 +25,12 @@ backtest as (
 kpi_values as (
 
     select * from {{ ref('kpi_values') }}
+
+),
+
+targets as (
+
+    select * from {{ ref('int_kpi_targets_spread') }}
 
 ),
 
@@ -98,10 +105,11 @@ month_actuals as (
 
 month_targets as (
 
+    -- from the spread targets, which also reach months past the data's end
     select
         period_start as month_start,
         target as month_target_gmv
-    from kpi_values
+    from targets
     where
         kpi_id = 'gmv'
         and grain = 'month'
