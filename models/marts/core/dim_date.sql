@@ -1,5 +1,6 @@
 {#- The calendar in the reporting time zone: every day of every year the data
-    touches (whole years, so year-over-year comparisons find their days), with
+    touches (whole years, so year-over-year comparisons find their days; and
+    the year the GMV forecast horizon reaches, so its days and targets exist), with
     ISO weeks (Monday first), months, quarters and the promotion peaks of the
     promotions_calendar seed. -#}
 with
@@ -20,8 +21,11 @@ bounds as (
 
     select
         cast({{ dbt.date_trunc('year', 'data_start_date') }} as date) as first_day,
+        -- through the year of the forecast horizon's end, so that forecasts and
+        -- targets just past the data find their days
         cast(
-            {{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, dbt.date_trunc('year', 'data_end_date'))) }} as date
+            {{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, dbt.date_trunc('year',
+                dbt.dateadd('day', var('forecast_horizon_days', 28) | int + 31, 'data_end_date')))) }} as date
         ) as last_day
     from coverage
 

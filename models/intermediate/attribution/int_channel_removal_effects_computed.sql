@@ -1,0 +1,154 @@
+{#- Markov chain removal effects: one row per traffic channel group of the
+    transition matrix (int_markov_transitions_counted). The probability of
+    reaching `conversion` from `start` is the absorbing probability of the
+    chain, computed by squaring its transition matrix var
+    attribution_markov_squarings times (default 20: the chain after 2^20
+    steps, when every path has been absorbed), once for the whole chain and
+    once per channel with that channel removed (its visits go to `null`).
+    removal effect = 1 - P(conversion without the channel) / P(conversion);
+    its share = removal effect / the sum over channels. Rounded to 12 decimals,
+    below which float noise of the squaring lies. -#}
+{%- set squarings = [var('attribution_markov_squarings', 20) | int, 1] | max %}
+with
+
+transitions as (
+
+    select * from {{ ref('int_markov_transitions_counted') }}
+
+),
+
+channels as (
+
+    select distinct from_state as channel_group
+    from transitions
+    where from_state <> 'start'
+
+),
+
+scenarios as (
+
+    -- the whole chain, and the chain without each channel
+    select cast(null as {{ dbt.type_string() }}) as removed_channel
+    union all
+    select channel_group as removed_channel
+    from channels
+
+),
+
+absorbing_states as (
+
+    select 'conversion' as state
+    union all
+    select 'null' as state
+
+),
+
+matrix_0 as (
+
+    select
+        scenarios.removed_channel,
+        transitions.from_state,
+        transitions.to_state,
+        transitions.transition_probability as probability
+    from scenarios
+    cross join transitions
+    where
+        scenarios.removed_channel is null
+        or transitions.from_state <> scenarios.removed_channel
+    union all
+    -- a removed channel leads nowhere
+    select
+        removed_channel,
+        removed_channel as from_state,
+        'null' as to_state,
+        1.0 as probability
+    from scenarios
+    where removed_channel is not null
+    union all
+    -- conversion and null absorb
+    select
+        scenarios.removed_channel,
+        absorbing.state as from_state,
+        absorbing.state as to_state,
+        1.0 as probability
+    from scenarios
+    cross join absorbing_states as absorbing
+
+),
+
+absorbed as (
+
+    -- squaring the matrix: matrix_k is the chain after 2^k steps
+    with
+    {%- for step in range(1, squarings + 1) %}
+
+        matrix_{{ step }} as (
+
+            select
+                left_matrix.removed_channel,
+                left_matrix.from_state,
+                right_matrix.to_state,
+                sum(left_matrix.probability * right_matrix.probability) as probability
+            from matrix_{{ step - 1 }} as left_matrix
+            inner join matrix_{{ step - 1 }} as right_matrix
+                on
+                    coalesce(left_matrix.removed_channel, '') = coalesce(right_matrix.removed_channel, '')
+                    and left_matrix.to_state = right_matrix.from_state
+            group by
+                left_matrix.removed_channel,
+                left_matrix.from_state,
+                right_matrix.to_state
+
+        ){{ ',' if not loop.last }}
+    {%- endfor %}
+
+    select
+        removed_channel,
+        from_state,
+        to_state,
+        probability
+    from matrix_{{ squarings }}
+    where from_state = 'start' and to_state = 'conversion'
+
+),
+
+conversion_probabilities as (
+
+    select
+        scenarios.removed_channel,
+        coalesce(absorbed.probability, 0.0) as conversion_probability
+    from scenarios
+    left join absorbed
+        on coalesce(scenarios.removed_channel, '') = coalesce(absorbed.removed_channel, '')
+
+),
+
+removal_effects as (
+
+    select
+        channels.channel_group,
+        whole_chain.conversion_probability,
+        without_channel.conversion_probability as conversion_probability_without_channel,
+        1.0 - without_channel.conversion_probability
+        / nullif(whole_chain.conversion_probability, 0.0) as removal_effect
+    from channels
+    inner join conversion_probabilities as without_channel
+        on channels.channel_group = without_channel.removed_channel
+    cross join conversion_probabilities as whole_chain
+    where whole_chain.removed_channel is null
+
+),
+
+final as (
+
+    select
+        channel_group,
+        round(conversion_probability, 12) as conversion_probability,
+        round(conversion_probability_without_channel, 12) as conversion_probability_without_channel,
+        round(removal_effect, 12) as removal_effect,
+        round(removal_effect / nullif(sum(removal_effect) over (), 0.0), 12) as removal_effect_share
+    from removal_effects
+
+)
+
+select * from final
