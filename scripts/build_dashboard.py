@@ -70,6 +70,8 @@ FUNNEL_STEPS: tuple[tuple[str, str], ...] = (
 )
 FORECAST_HISTORY_DAYS = 120
 COHORT_MONTHS_SHOWN = 12
+# The achievement axis of the layer charts: the same scale in every chart, bars above it are cut.
+ACHIEVEMENT_RANGE = (0.0, 1.5)
 PLOT_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True}
 COLORS = {
     "value": "#1f77b4",
@@ -184,17 +186,17 @@ def format_value(value: float | None, unit: str) -> str:
 
 def tick_format(unit: str) -> str:
     """Plotly axis tick format for a KPI unit."""
-    return {"rate": ".1%", "currency": ",.0f", "count": ",.0f"}.get(unit, ",.2f")
+    return {"rate": ".1%", "currency": ",.0f", "count": ",.0f", "seconds": ",.0f"}.get(unit, ",.2f")
 
 
-def style(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    """Shared layout: title, height, white template, legend on top."""
+def style(fig: go.Figure, title: str, height: int = 420, subplot_titles: bool = False) -> go.Figure:
+    """Shared layout: title, height, white template, legend on top (above the subplot titles if any)."""
     fig.update_layout(
         title={"text": title, "x": 0.01},
         height=height,
         template="plotly_white",
-        margin={"l": 60, "r": 30, "t": 80, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 60, "r": 30, "t": 115 if subplot_titles else 80, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.08 if subplot_titles else 1.02, "x": 0},
     )
     return fig
 
@@ -202,7 +204,9 @@ def style(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
 # --------------------------------------------------------------------------- sections
 
 
-def kpi_layer_section(con: duckdb.DuckDBPyConnection, schema: str, layer: str, kpis: Sequence[str]) -> Section:
+def kpi_layer_section(
+    con: duckdb.DuckDBPyConnection, schema: str, layer: str, kpis: Sequence[str]
+) -> Section:
     """A layer's KPIs by month: value and target lines, achievement on a second axis, and tiles."""
     rows = fetch(
         con,
@@ -220,7 +224,9 @@ def kpi_layer_section(con: duckdb.DuckDBPyConnection, schema: str, layer: str, k
     by_kpi = {kpi: [r for r in rows if r["kpi_id"] == kpi] for kpi in kpis}
     empty = [kpi for kpi, kpi_rows in by_kpi.items() if not kpi_rows]
     if empty:
-        raise DashboardNotReady(f"no complete monthly values in kpi_values for {layer} KPI(s) {', '.join(empty)}")
+        raise DashboardNotReady(
+            f"no complete monthly values in kpi_values for {layer} KPI(s) {', '.join(empty)}"
+        )
     names = {kpi: by_kpi[kpi][0]["kpi_name"] for kpi in kpis}
     fig = make_subplots(
         rows=1,
@@ -281,15 +287,18 @@ def kpi_layer_section(con: duckdb.DuckDBPyConnection, schema: str, layer: str, k
                 secondary_y=False,
             )
         fig.update_yaxes(tickformat=tick_format(unit), row=1, col=col, secondary_y=False)
-        fig.update_yaxes(tickformat=".0%", showgrid=False, row=1, col=col, secondary_y=True)
+        fig.update_yaxes(
+            tickformat=".0%", showgrid=False, range=list(ACHIEVEMENT_RANGE), row=1, col=col, secondary_y=True
+        )
         tiles.append(kpi_tile(names[kpi], kpi_rows[-1], unit))
-    style(fig, f"{layer.capitalize()} KPIs by month: actual vs target, achievement", height=430)
+    style(fig, f"{layer.capitalize()} KPIs by month: actual vs target, achievement", 470, subplot_titles=True)
     return Section(
         section_id=f"layer-{layer}",
         title=f"{layer.capitalize()} layer",
         intro=(
             "Complete months only (kpi_values, grain month, dimension total). Lines: actual and target; "
-            "bars: achievement (actual / target, or target / actual when lower is better) on the right axis."
+            "bars: achievement (actual / target, or target / actual when lower is better) on the right axis, "
+            f"drawn up to {ACHIEVEMENT_RANGE[1]:.0%} (hover for the exact value)."
         ),
         charts=[Chart(f"chart-layer-{layer}", fig)],
         extra_html='<div class="tiles">' + "".join(tiles) + "</div>",
@@ -350,7 +359,9 @@ def funnel_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
         ("purchase_rate", "purchase"),
     ):
         trend.add_trace(
-            go.Scatter(x=column(monthly, "month_start"), y=column(monthly, name), name=label, mode="lines+markers")
+            go.Scatter(
+                x=column(monthly, "month_start"), y=column(monthly, name), name=label, mode="lines+markers"
+            )
         )
     style(trend, "Share of sessions reaching a step, by month", height=380)
     trend.update_yaxes(tickformat=".1%")
@@ -378,7 +389,9 @@ def cohort_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
     cohorts = sorted({r["cohort_month"] for r in rows})
     offsets = list(range(1, max(r["months_since_first_order"] for r in rows) + 1))
     cell = {(r["cohort_month"], r["months_since_first_order"]): r for r in rows}
-    z = [[_plain(cell[(c, o)]["retention_rate"]) if (c, o) in cell else None for o in offsets] for c in cohorts]
+    z = [
+        [_plain(cell[(c, o)]["retention_rate"]) if (c, o) in cell else None for o in offsets] for c in cohorts
+    ]
     text = [[f"{v:.1%}" if v is not None else "" for v in z_row] for z_row in z]
     sizes = {r["cohort_month"]: r["cohort_size"] for r in rows}
     labels = [f"{c:%Y-%m} (n={sizes[c]:,})" for c in cohorts]
@@ -425,7 +438,10 @@ def attribution_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
     )
     channels = sorted({r["channel_group"] for r in rows})
     fig = make_subplots(
-        rows=1, cols=2, subplot_titles=["Conversions credited", "Net revenue credited"], horizontal_spacing=0.08
+        rows=1,
+        cols=2,
+        subplot_titles=["Conversions credited", "Net revenue credited"],
+        horizontal_spacing=0.08,
     )
     for i, model in enumerate(sorted({r["attribution_model"] for r in rows})):
         credited = {r["channel_group"]: r for r in rows if r["attribution_model"] == model}
@@ -444,7 +460,7 @@ def attribution_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
             )
     fig.update_layout(barmode="group")
     fig.update_yaxes(tickformat=",.0f")
-    style(fig, "Channels credited by each attribution model (complete months)", height=460)
+    style(fig, "Channels credited by each attribution model (complete months)", 480, subplot_titles=True)
     return Section(
         section_id="attribution",
         title="Attribution models side by side",
@@ -509,7 +525,7 @@ def experiment_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
         )
         fig.add_vline(x=0, line_dash="dot", line_color="#555", row=1, col=col)
     fig.update_xaxes(tickformat="+.0%")
-    style(fig, "Treatment vs control: relative lift with 95% confidence interval", height=140 + 48 * len(rows))
+    style(fig, "Treatment vs control: relative lift with 95% CI", 180 + 48 * len(rows), subplot_titles=True)
     fig.update_layout(margin={"l": 220})
     return Section(
         section_id="experiments",
@@ -589,7 +605,9 @@ def anomaly_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
     )
     kpis = [k for k in kpis if any(r["kpi_id"] == k for r in rows)]
     names = {r["kpi_id"]: r["kpi_name"] for r in rows}
-    fig = make_subplots(rows=len(kpis), cols=1, subplot_titles=[names[k] for k in kpis], vertical_spacing=0.12)
+    fig = make_subplots(
+        rows=len(kpis), cols=1, subplot_titles=[names[k] for k in kpis], vertical_spacing=0.12
+    )
     flagged_total: list[dict[str, Any]] = []
     for i, kpi in enumerate(kpis, start=1):
         kpi_rows = [r for r in rows if r["kpi_id"] == kpi]
@@ -643,7 +661,12 @@ def anomaly_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
                 col=1,
             )
         fig.update_yaxes(tickformat=tick_format(kpi_rows[0]["unit"]), row=i, col=1)
-    style(fig, "Daily KPIs with expected range and flagged anomalies", height=300 * len(kpis) + 120)
+    style(
+        fig,
+        "Daily KPIs with expected range and flagged anomalies",
+        300 * len(kpis) + 140,
+        subplot_titles=True,
+    )
     return Section(
         section_id="anomalies",
         title="Anomalies flagged",
@@ -861,7 +884,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(message)s", datefmt="%H:%M:%S")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)-7s %(message)s", datefmt="%H:%M:%S"
+    )
     args = parse_args(argv)
     try:
         out = build_dashboard(args.warehouse, args.out, args.schema)
