@@ -25,8 +25,13 @@ WAREHOUSE_PATH ?= warehouse/ecommerce.duckdb
 TEST_SCALE     ?= 0.05
 TEST_DATA_DIR  ?= data/test
 TEST_WAREHOUSE ?= warehouse/test.duckdb
+# the KPI dashboard and the screenshots its browser test saves (CI artifacts)
+DASHBOARD_OUT         ?= dashboard/index.html
+DASHBOARD_SCREENSHOTS ?= artifacts/dashboard
+MF             := $(VENV)/bin/mf
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers clean lock
+.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -42,9 +47,12 @@ install: $(STAMP)  ## create .venv and install the pinned dependencies
 run: $(STAMP)  ## the main job: generate, load, dbt build, dbt docs, print a summary
 	$(PY) scripts/run_pipeline.py --data-dir $(DATA_DIR) --warehouse $(WAREHOUSE_PATH) \
 		--scale $(SCALE) --seed $(SEED)
+	$(PY) scripts/build_dashboard.py --warehouse $(WAREHOUSE_PATH) --out $(DASHBOARD_OUT)
+	@echo "dashboard : $(CURDIR)/$(DASHBOARD_OUT) (open it in a browser; it works offline)"
 
-test: $(STAMP) lint check dbt-test  ## every check: linters, project checks, dbt build, pytest
-	TEST_WAREHOUSE=$(TEST_WAREHOUSE) TEST_DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest -q tests
+test: $(STAMP) browser lint check dbt-test semantic  ## every check: linters, project checks, dbt build, semantic layer, pytest (with the dashboard in headless Chromium)
+	TEST_WAREHOUSE=$(TEST_WAREHOUSE) TEST_DATA_DIR=$(TEST_DATA_DIR) \
+		DASHBOARD_SCREENSHOTS=$(DASHBOARD_SCREENSHOTS) $(PY) -m pytest -q tests
 	@echo "make test: all checks passed"
 
 lint: lint-python lint-sql  ## ruff and sqlfluff
@@ -62,7 +70,7 @@ check: $(STAMP)  ## the house-style rules (naming, layering, docs, keys) and sou
 	$(DBT) parse --quiet
 	$(PY) scripts/check_project.py --manifest target/manifest.json
 
-pytest: $(STAMP)  ## the Python tests alone (builds its own small warehouse for the end-to-end ones)
+pytest: $(STAMP) browser  ## the Python tests alone (builds its own small warehouse for the end-to-end ones)
 	$(PY) -m pytest -q tests
 
 dbt-test: $(STAMP)  ## full dbt build (models, data tests, unit tests) on a small generated data set
@@ -71,8 +79,8 @@ dbt-test: $(STAMP)  ## full dbt build (models, data tests, unit tests) on a smal
 	$(PY) scripts/load_raw.py --input $(TEST_DATA_DIR) --database $(TEST_WAREHOUSE)
 	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(DBT) build --fail-fast
 
-docs: $(STAMP)  ## dbt docs for the main warehouse (target/index.html)
-	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs generate
+docs: $(STAMP)  ## dbt docs for the main warehouse: site (target/index.html) and one file (target/static_index.html)
+	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs generate --static
 
 lock:  ## re-resolve requirements.in into requirements.lock (needs the network)
 	rm -rf /tmp/ecommerce-kpi-lock && $(PYTHON_SYS) -m venv /tmp/ecommerce-kpi-lock
@@ -82,13 +90,24 @@ lock:  ## re-resolve requirements.in into requirements.lock (needs the network)
 	  /tmp/ecommerce-kpi-lock/bin/pip freeze; } > requirements.lock
 
 clean:  ## remove generated data, warehouses and dbt artifacts (keeps .venv)
-	rm -rf data warehouse target logs dbt_packages .pytest_cache
+	rm -rf data warehouse target logs dbt_packages .pytest_cache dashboard artifacts
 
 sources: $(STAMP)  ## re-render the dbt sources YAML from scripts/raw_contract.py
 	$(PY) scripts/render_sources.py
 
 kpi-layers: $(STAMP)  ## re-render the wide KPI layer tables from seeds/kpi_definitions.csv
 	$(PY) scripts/render_kpi_layers.py
+
+dashboard: $(STAMP)  ## build the KPI dashboard (dashboard/index.html) from the main warehouse
+	$(PY) scripts/build_dashboard.py --warehouse $(WAREHOUSE_PATH) --out $(DASHBOARD_OUT)
+
+browser:  ## install headless Chromium and chromedriver (Debian packages) for the dashboard test
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+semantic: $(STAMP)  ## validate the MetricFlow semantic layer against the test warehouse (after dbt-test)
+	$(DBT) parse --quiet
+	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(MF) validate-configs
 
 docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
 	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs serve --port 8080 --no-browser

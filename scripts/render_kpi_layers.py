@@ -118,12 +118,20 @@ def render_yaml(catalog: list[dict[str, str]]) -> str:
         columns = [
             {
                 "name": "period_start",
+                "data_type": "date",
                 "description": f"First day of the {PERIOD_WORDS[table.grain]}. Primary key.",
                 "data_tests": ["unique", "not_null"],
             },
-            {"name": "period_end", "description": f"Last day of the {PERIOD_WORDS[table.grain]}."},
+            {
+                "name": "period_end",
+                "data_type": "date",
+                "description": f"Last day of the {PERIOD_WORDS[table.grain]}.",
+            },
         ]
-        columns += [{"name": row["kpi_id"], "description": column_description(row)} for row in kpis]
+        columns += [
+            {"name": row["kpi_id"], "data_type": "double", "description": column_description(row)}
+            for row in kpis
+        ]
         models.append(
             {
                 "name": table.name,

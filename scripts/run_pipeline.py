@@ -1,9 +1,15 @@
 """The main job behind `make run`: generate data, load it, build the warehouse, document it.
 
 Each step runs as its own process (the generator, the loader, dbt), so a failing
-step stops the pipeline with that step's own error and exit code. At the end it
-prints where the warehouse file and the docs are, the rows per raw table, what
-dbt built and how long each step took.
+step stops the pipeline with that step's own error and exit code. The load and
+the build write a working copy next to the published warehouse
+(`<name>.building.duckdb`); only when every step has passed is the working copy
+published by an atomic rename over the file BI tools open, so a reader never
+sees a half-built warehouse: a connection opened before the publish keeps
+reading the previous complete version, the next one reads the new version, and
+a failed build leaves the published file untouched. At the end it prints where
+the warehouse file and the docs are, the rows per raw table, what dbt built,
+the headline KPIs and how long each step took.
 """
 
 from __future__ import annotations
@@ -37,6 +43,38 @@ class Timings:
         self.steps[name] = time.perf_counter() - start
         if result.returncode != 0:
             raise SystemExit(f"step '{name}' failed with exit code {result.returncode}")
+
+
+def working_copy_of(published: Path) -> Path:
+    """The file a build writes before it is published (same folder, so the rename is atomic)."""
+    return published.with_name(published.stem + ".building" + published.suffix)
+
+
+def discard(database: Path) -> None:
+    """Remove a DuckDB file and its write-ahead log, if any."""
+    for path in (database, database.with_name(database.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def publish(working_copy: Path, published: Path) -> None:
+    """Atomically replace the published warehouse with the finished working copy.
+
+    The working copy is checkpointed first, so that the one file holds the whole
+    database (no write-ahead log left behind), then renamed over the published
+    file: `os.replace` is atomic within a file system. A reader that opened the
+    published file before keeps its open file, i.e. the previous complete
+    version; the next connection opens the new one.
+    """
+    con = duckdb.connect(str(working_copy))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    if working_copy.with_name(working_copy.name + ".wal").exists():
+        raise RuntimeError(f"{working_copy} still has a write-ahead log after a checkpoint")
+    published.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(working_copy, published)
+    published.with_name(published.name + ".wal").unlink(missing_ok=True)
 
 
 def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
@@ -141,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
+    building = working_copy_of(args.warehouse)
+    discard(building)  # a failed earlier run's leftovers
     env = dict(os.environ)
-    env["WAREHOUSE_PATH"] = str(args.warehouse)
+    env["WAREHOUSE_PATH"] = str(building)
     env.setdefault("DBT_PROFILES_DIR", str(ROOT))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     python = sys.executable
@@ -180,13 +220,16 @@ def main(argv: list[str] | None = None) -> int:
             "--input",
             str(args.data_dir),
             "--database",
-            str(args.warehouse),
+            str(building),
         ],
         env,
     )
     timings.run("dbt build", [dbt, "build"], env)
     build_counts = dbt_results(ROOT / "target" / "run_results.json")
-    timings.run("dbt docs generate", [dbt, "docs", "generate"], env)
+    timings.run("dbt docs generate", [dbt, "docs", "generate", "--static"], env)
+    start = time.perf_counter()
+    publish(building, args.warehouse)
+    timings.steps["publish"] = time.perf_counter() - start
     total = time.perf_counter() - total_start
 
     rows = raw_row_counts(args.warehouse)
@@ -194,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(
         f"warehouse : {(ROOT / args.warehouse).resolve() if not args.warehouse.is_absolute() else args.warehouse}"
     )
-    lines.append(f"docs      : {ROOT / 'target' / 'index.html'}  (serve with: make docs-serve)")
+    lines.append(f"docs      : {ROOT / 'target' / 'static_index.html'}  (one file, opens from disk)")
+    lines.append(f"            {ROOT / 'target' / 'index.html'}  (site; serve with: make docs-serve)")
     lines.append(f"data      : {args.data_dir} (scale {args.scale}, seed {args.seed})")
     lines.append("")
     lines.append(f"{'raw table':<34}{'input':>12}{'loaded':>12}{'rejected':>10}")

@@ -141,12 +141,14 @@ refunded as (
             + coalesce(order_refunds.amount_capped_local, 0) * with_share.order_share,
             greatest(with_share.merchandise_amount_local, 0)
         ) as refund_amount_local_raw,
-        case
-            when order_refunds.order_id is not null then with_share.quantity
-            when line_refunds.has_unquantified_refund = 1 then with_share.quantity
-            when line_refunds.order_item_id is not null then least(line_refunds.quantity, with_share.quantity)
-            else 0
-        end as refunded_quantity
+        cast(
+            case
+                when order_refunds.order_id is not null then with_share.quantity
+                when line_refunds.has_unquantified_refund = 1 then with_share.quantity
+                when line_refunds.order_item_id is not null then least(line_refunds.quantity, with_share.quantity)
+                else 0
+            end as {{ dbt.type_bigint() }}
+        ) as refunded_quantity
     from with_share
     left join line_refunds
         on with_share.order_item_id = line_refunds.order_item_id

@@ -30,10 +30,10 @@ item_totals as (
     select
         order_id,
         count(*) as line_count,
-        sum(quantity) as units,
+        cast(sum(quantity) as {{ dbt.type_bigint() }}) as units,
         count(distinct category) as distinct_categories,
         max(case when has_completed_refund then 1 else 0 end) as has_completed_refund,
-        sum(refunded_quantity) as refunded_units,
+        cast(sum(refunded_quantity) as {{ dbt.type_bigint() }}) as refunded_units,
         sum(refunded_amount_local) as refunded_amount_local,
         sum(refunded_amount) as refunded_amount,
         sum(refund_excess_amount) as refund_excess_amount,

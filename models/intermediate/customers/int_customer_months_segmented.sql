@@ -94,11 +94,11 @@ cumulated as (
         ) as month_end_date,
         coalesce(monthly_orders.month_valid_orders, 0) as month_valid_orders,
         coalesce(monthly_orders.month_net_revenue, 0) as month_net_revenue,
-        sum(coalesce(monthly_orders.month_valid_orders, 0)) over (
+        cast(sum(coalesce(monthly_orders.month_valid_orders, 0)) over (
             partition by spine.customer_id
             order by spine.month_start_date
             rows between unbounded preceding and current row
-        ) as frequency,
+        ) as {{ dbt.type_bigint() }}) as frequency,
         sum(coalesce(monthly_orders.month_net_revenue, 0)) over (
             partition by spine.customer_id
             order by spine.month_start_date

@@ -80,7 +80,8 @@ session_totals as (
         max(event_at) as ended_at,
         count(*) as event_count,
         count(case when event_name = 'product_view' then 1 end) as product_view_count,
-        coalesce(sum(case when event_name = 'product_view' then dwell_ms end), 0) as product_view_dwell_ms,
+        cast(coalesce(sum(case when event_name = 'product_view' then dwell_ms end), 0) as {{ dbt.type_bigint() }})
+            as product_view_dwell_ms,
         count(case when event_name = 'purchase' then 1 end) > 0 as has_purchase
     from events
     group by session_id

@@ -33,8 +33,9 @@ visits as (
 
     select
         from_state as channel_group,
-        sum(transition_count) as touches,
-        sum(case when to_state = 'conversion' then transition_count else 0 end) as last_touch_conversions
+        cast(sum(transition_count) as {{ dbt.type_bigint() }}) as touches,
+        cast(sum(case when to_state = 'conversion' then transition_count else 0 end) as {{ dbt.type_bigint() }})
+            as last_touch_conversions
     from transitions
     group by from_state
 

@@ -58,9 +58,9 @@ segment_counts as (
         count(*) as customers,
         sum(month_net_revenue) as month_net_revenue,
         sum(monetary) as lifetime_net_revenue,
-        sum(case when previous_segment = segment then 1 else 0 end) as customers_stayed,
-        sum(case when previous_segment <> segment then 1 else 0 end) as customers_moved_in,
-        sum(case when previous_segment is null then 1 else 0 end) as customers_first_time
+        cast(sum(case when previous_segment = segment then 1 else 0 end) as {{ dbt.type_bigint() }}) as customers_stayed,
+        cast(sum(case when previous_segment <> segment then 1 else 0 end) as {{ dbt.type_bigint() }}) as customers_moved_in,
+        cast(sum(case when previous_segment is null then 1 else 0 end) as {{ dbt.type_bigint() }}) as customers_first_time
     from with_previous
     group by month_start_date, segment
 

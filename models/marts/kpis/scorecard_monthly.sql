@@ -158,8 +158,10 @@ final as (
         capped_achievement,
         weight,
         weighted_points,
-        sum(case when capped_achievement is null then 1 else 0 end) over (partition by role, month_start)
-            as kpis_without_achievement,
+        cast(
+            sum(case when capped_achievement is null then 1 else 0 end) over (partition by role, month_start)
+            as {{ dbt.type_bigint() }}
+        ) as kpis_without_achievement,
         case
             when sum(case when capped_achievement is null then 1 else 0 end) over (partition by role, month_start) = 0
                 then round(sum(weighted_points) over (partition by role, month_start), 4)

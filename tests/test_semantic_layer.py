@@ -1,0 +1,209 @@
+"""The semantic layer (MetricFlow) validates and answers what marts.kpi_values holds.
+
+`mf validate-configs` must pass (semantic checks and the checks against the
+built warehouse), and `mf query` for a sample of metrics, at month grain, in
+total and by a breakdown, must return the value of the same KPI, month and
+breakdown in kpi_values: money to the cent, everything else to 1e-9. Only
+complete months with a value are compared (kpi_values NULLs the others), and
+every such month must come back from MetricFlow.
+
+mf is the one installed next to the running Python (dbt-metricflow); without
+it the tests skip. mf reads target/semantic_manifest.json, so the tests run
+`dbt parse` first, and the warehouse through the project's profile
+(WAREHOUSE_PATH). No connection to the warehouse is open while mf runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MF = BIN / "mf"
+DBT = BIN / "dbt"
+
+pytestmark = pytest.mark.skipif(
+    not MF.exists(),
+    reason=f"MetricFlow CLI not installed at {MF} (pip install dbt-metricflow, see requirements.lock)",
+)
+
+MONEY_TOLERANCE = 0.005  # to the cent
+OTHER_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Query:
+    """One `mf query`: metrics at month grain, optionally by one breakdown."""
+
+    name: str
+    metrics: tuple[str, ...]
+    group_by: str | None = None  # MetricFlow's name of the breakdown
+    dimension: str = "total"  # kpi_values.dimension it equals
+
+
+# metric -> the kpi_id whose monthly value it must equal
+KPI_OF_METRIC = {"gmv_mtd": "gmv"}
+
+QUERIES = (
+    Query(
+        "totals",
+        (
+            "gmv",
+            "net_revenue",
+            "orders",
+            "aov",
+            "units_per_order",
+            "cancellation_rate",
+            "refund_rate",
+            "gross_margin_pct",
+            "new_customers",
+            "gmv_mtd",
+            "net_revenue_growth_mom",
+            "new_signups",
+            "sessions",
+            "bounce_rate",
+            "session_conversion_rate",
+            "cart_abandonment_rate",
+            "escalation_rate",
+            "csat",
+            "nps",
+            "avg_rating",
+        ),
+    ),
+    Query(
+        "orders_by_sales_channel",
+        ("gmv", "orders", "aov", "cancellation_rate"),
+        "order__sales_channel",
+        "sales_channel",
+    ),
+    Query(
+        "money_by_country",
+        ("gmv", "net_revenue", "gross_margin_pct"),
+        "customer__country_code",
+        "country_code",
+    ),
+    Query(
+        "sessions_by_traffic_channel_group",
+        ("sessions", "bounce_rate", "session_conversion_rate"),
+        "session__traffic_channel_group",
+        "traffic_channel_group",
+    ),
+    Query(
+        "tickets_by_support_channel",
+        ("escalation_rate", "csat"),
+        "ticket__support_channel",
+        "support_channel",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def mf_env(built_warehouse: tuple[Path, Path]) -> dict[str, str]:
+    """Environment for dbt and mf on the test warehouse, after a `dbt parse` into target/."""
+    env = dict(os.environ)
+    env.update(
+        WAREHOUSE_PATH=str(built_warehouse[0]),
+        DBT_PROFILES_DIR=str(ROOT),
+        DBT_PROJECT_DIR=str(ROOT),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+    )
+    run([str(DBT), "parse", "--quiet"], env)
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a command in the project root; fail the test with its output if it fails."""
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(cmd)} exited {result.returncode}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
+    return result
+
+
+def mf_query(query: Query, env: dict[str, str], out: Path) -> list[dict[str, str]]:
+    """The rows of `mf query` (metric_time__month, [breakdown], metrics...) as read from its CSV."""
+    group_by = ["metric_time__month"] + ([query.group_by] if query.group_by else [])
+    run(
+        [
+            str(MF),
+            "query",
+            "--metrics",
+            ",".join(query.metrics),
+            "--group-by",
+            ",".join(group_by),
+            "--csv",
+            str(out),
+            "--quiet",
+        ],
+        env,
+    )
+    with out.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def as_month(text: str) -> dt.date:
+    """MetricFlow writes metric_time__month as a timestamp ('2025-01-01 00:00:00')."""
+    return dt.date.fromisoformat(text[:10])
+
+
+def test_validate_configs_passes(mf_env: dict[str, str]) -> None:
+    """`mf validate-configs` (semantic and warehouse validations) exits 0."""
+    result = run([str(MF), "validate-configs"], mf_env)
+    assert "ERRORS: 0" in result.stdout
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_mf_query_equals_kpi_values(
+    query: Query, mf_env: dict[str, str], built_warehouse: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Each metric of the query equals its KPI in kpi_values for every complete month and breakdown value."""
+    rows = mf_query(query, mf_env, tmp_path / f"{query.name}.csv")
+    # (kpi_id, month, dimension_value) -> MetricFlow's value; a NULL breakdown is kpi_values' 'unknown'
+    semantic: dict[tuple[str, dt.date, str], float | None] = {}
+    for row in rows:
+        month = as_month(row["metric_time__month"])
+        value_of_breakdown = (row[query.group_by] or "unknown") if query.group_by else "total"
+        for metric in query.metrics:
+            kpi_id = KPI_OF_METRIC.get(metric, metric)
+            semantic[(kpi_id, month, value_of_breakdown)] = float(row[metric]) if row[metric] != "" else None
+
+    kpi_ids = sorted({KPI_OF_METRIC.get(m, m) for m in query.metrics})
+    with duckdb.connect(str(built_warehouse[0]), read_only=True) as con:
+        expected = con.execute(
+            """
+            select kpi_id, period_start, dimension_value, value, unit
+            from marts.kpi_values
+            where grain = 'month'
+                and dimension = ?
+                and kpi_id in (select unnest(?))
+                and is_complete
+                and value is not null
+            order by kpi_id, period_start, dimension_value
+            """,
+            [query.dimension, kpi_ids],
+        ).fetchall()
+
+    # every KPI of the query has complete months to compare (and the breakdown its values)
+    assert {row[0] for row in expected} == set(kpi_ids), f"kpi_values lacks complete months for {kpi_ids}"
+    if query.group_by:
+        assert len({row[2] for row in expected}) > 1, f"{query.dimension} has a single value in kpi_values"
+
+    mismatches = []
+    for kpi_id, month, dimension_value, value, unit in expected:
+        actual = semantic.get((kpi_id, month, dimension_value))
+        tolerance = MONEY_TOLERANCE if unit == "currency" else OTHER_TOLERANCE
+        if actual is None or not math.isclose(actual, value, rel_tol=0, abs_tol=tolerance):
+            mismatches.append(f"{kpi_id} {month} {dimension_value}: kpi_values {value}, mf {actual}")
+    shown = "\n".join(mismatches[:20])
+    assert not mismatches, f"{len(mismatches)} of {len(expected)} values differ ({query.dimension}):\n{shown}"
