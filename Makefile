@@ -106,7 +106,8 @@ browser:  ## install headless Chromium and chromedriver (Debian packages) for th
 		{ $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 semantic: $(STAMP)  ## validate the MetricFlow semantic layer against the test warehouse (after dbt-test)
-	$(DBT) parse --quiet
+	# the semantic manifest names relations by the warehouse file's database name: parse against the same file
+	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(DBT) parse --quiet
 	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(MF) validate-configs
 
 docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
