@@ -128,7 +128,9 @@ def test_merge_results_replaces_rerun_scales_and_keeps_the_others() -> None:
 def test_render_markdown_has_one_row_per_scale_ratios_and_row_counts() -> None:
     text = benchmark.render_markdown({"scales": [_entry(1, 10.0, 1000), _entry(3, 30.0, 3000)]})
     assert "Measured 2026-11-21" in text
-    assert "| 1 | 1,100 | 1.0 | 2.0 (2.0 GB) | 10.0 (2.0 GB) | 5.0 (2.0 GB) | 2.5 (2.0 GB) | 3.3 | 100 |" in text
+    assert (
+        "| 1 | 1,100 | 1.0 | 2.0 (2.0 GB) | 10.0 (2.0 GB) | 5.0 (2.0 GB) | 2.5 (2.0 GB) | 3.3 | 100 |" in text
+    )
     assert "| 3 | 3.00 | 3.00 | 3.00 | 0.50 | 4.00 |" in text  # data, build, floor, incr/full, build/floor
     assert "| raw.web_events | 1,000 | 3,000 |" in text
     assert "| marts.kpi_values | 100 | 100 |" in text
