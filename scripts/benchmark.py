@@ -237,7 +237,9 @@ def git_commit() -> str:
     return result.stdout.strip() or "?"
 
 
-def benchmark_scale(scale: float, seed: int, work_dir: Path, keep: bool) -> dict[str, Any]:
+def benchmark_scale(
+    scale: float, seed: int, work_dir: Path, keep: bool, second_build: bool = True
+) -> dict[str, Any]:
     """Every measured step at one scale; returns that scale's result entry."""
     slug = scale_slug(scale)
     data_dir = work_dir / "data" / f"bench_{slug}"
@@ -270,7 +272,10 @@ def benchmark_scale(scale: float, seed: int, work_dir: Path, keep: bool) -> dict
     build_models = model_seconds(json.loads((target / "run_results.json").read_text()))
     incremental_models = incremental_model_count(manifest)
     label = INCREMENTAL_LABEL if incremental_models else REBUILD_LABEL
-    steps.append(run_measured("incremental day", [dbt, "build"], env))
+    if second_build:
+        steps.append(run_measured("incremental day", [dbt, "build"], env))
+    else:
+        label = "not run (--no-second-build)"
     floor_json = work_dir / "warehouse" / f"bench_{slug}.floor.json"
     floor_cmd = [
         python,
@@ -330,6 +335,13 @@ def _s(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def _step(steps: dict[str, Any], name: str) -> str:
+    """'12.3 (1.2 GB)', or '-' for a step that was not run."""
+    if name not in steps:
+        return "-"
+    return f"{_s(steps[name]['seconds'])} ({_mb(steps[name]['peak_mb'])})"
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The results file: one row per scale, ratios against the smallest scale, rows per table."""
     entries = results["scales"]
@@ -354,19 +366,14 @@ def render_markdown(results: dict[str, Any]) -> str:
     for e in entries:
         st = e["steps"]
         lines.append(
-            "| {scale:g} | {raw:,} | {gen} | {load} ({lp}) | {build} ({bp}) | {inc} ({ip}) | "
-            "{floor} ({fp}) | {models} | {marts:,} |".format(
+            "| {scale:g} | {raw:,} | {gen} | {load} | {build} | {inc} | {floor} | {models} | {marts:,} |".format(
                 scale=e["scale"],
                 raw=sum(e["raw_rows"].values()),
                 gen=_s(st["generate"]["seconds"]),
-                load=_s(st["load"]["seconds"]),
-                lp=_mb(st["load"]["peak_mb"]),
-                build=_s(st["dbt build"]["seconds"]),
-                bp=_mb(st["dbt build"]["peak_mb"]),
-                inc=_s(st["incremental day"]["seconds"]),
-                ip=_mb(st["incremental day"]["peak_mb"]),
-                floor=_s(st["floor"]["seconds"]),
-                fp=_mb(st["floor"]["peak_mb"]),
+                load=_step(st, "load"),
+                build=_step(st, "dbt build"),
+                inc=_step(st, "incremental day"),
+                floor=_step(st, "floor"),
                 models=_s(e["dbt_model_seconds"]),
                 marts=sum(e["mart_rows"].values()),
             )
@@ -417,10 +424,11 @@ def render_ratios(entries: list[dict[str, Any]]) -> str:
         rows = sum(e["raw_rows"].values())
         build = e["steps"]["dbt build"]["seconds"]
         floor = e["steps"]["floor"]["seconds"]
+        incremental = e["steps"].get("incremental day")
+        ratio = f"{incremental['seconds'] / build:.2f}" if incremental else "-"
         lines.append(
             f"| {e['scale']:g} | {rows / base_rows:.2f} | {build / base_build:.2f} | "
-            f"{floor / base['steps']['floor']['seconds']:.2f} | "
-            f"{e['steps']['incremental day']['seconds'] / build:.2f} | {build / floor:.2f} |"
+            f"{floor / base['steps']['floor']['seconds']:.2f} | {ratio} | {build / floor:.2f} |"
         )
     lines.append("")
     lines.append(f"Ratios are against scale {base['scale']:g}.")
@@ -437,6 +445,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work-dir", type=Path, default=Path("."), help="data/ and warehouse/ go under it")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and warehouses")
+    parser.add_argument(
+        "--no-second-build",
+        action="store_true",
+        help="skip the incremental-day step (while it is only a rebuild, it repeats the full build)",
+    )
     parser.add_argument("--render-only", action="store_true", help="re-render <out>.md from <out>.json")
     # internal: the floor, run as its own process so that its memory is measured like a step
     parser.add_argument("--floor-of", type=Path, help=argparse.SUPPRESS)
@@ -459,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             parser.error(str(exc))
         for scale in scales:
-            entry = benchmark_scale(scale, args.seed, args.work_dir, args.keep)
+            entry = benchmark_scale(scale, args.seed, args.work_dir, args.keep, not args.no_second_build)
             old = merge_results(old, [entry])
             json_path.parent.mkdir(parents=True, exist_ok=True)
             json_path.write_text(json.dumps(old, indent=2) + "\n")  # after each scale: a crash keeps the rest

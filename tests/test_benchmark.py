@@ -137,5 +137,13 @@ def test_render_markdown_has_one_row_per_scale_ratios_and_row_counts() -> None:
     assert benchmark.REBUILD_LABEL in text
 
 
+def test_render_markdown_marks_a_skipped_second_build() -> None:
+    entry = _entry(3, 30.0, 3000)
+    del entry["steps"]["incremental day"]
+    text = benchmark.render_markdown({"scales": [_entry(1, 10.0, 1000), entry]})
+    assert "| 3 | 3,300 | 1.0 | 2.0 (2.0 GB) | 30.0 (2.0 GB) | - | 7.5 (2.0 GB) | 10.0 | 100 |" in text
+    assert "| 3 | 3.00 | 3.00 | 3.00 | - | 4.00 |" in text
+
+
 def test_render_markdown_without_results() -> None:
     assert "No results yet" in benchmark.render_markdown({"scales": []})
