@@ -31,7 +31,7 @@ DASHBOARD_SCREENSHOTS ?= artifacts/dashboard
 MF             := $(VENV)/bin/mf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock
+.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -112,3 +112,8 @@ semantic: $(STAMP)  ## validate the MetricFlow semantic layer against the test w
 
 docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
 	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs serve --port 8080 --no-browser
+
+BENCH_SCALES ?= 1,3,10
+
+bench: $(STAMP)  ## benchmark at BENCH_SCALES (default 1,3,10): generate, load, dbt build, DuckDB floor -> benchmarks/results.{md,json}
+	$(PY) scripts/benchmark.py --scales $(BENCH_SCALES) --seed $(SEED) --out benchmarks/results

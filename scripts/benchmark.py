@@ -1,0 +1,486 @@
+"""Benchmark the warehouse at several data scales: generate, load, dbt build, and the DuckDB floor.
+
+For every scale it generates a data set, loads it through the raw contract,
+runs `dbt build --full-refresh`, then one "incremental day" (see below), and
+records per step the wall time and the peak memory (maximum resident set size)
+of the step's own process tree: each step is a child process waited for with
+`os.wait4`, whose resource usage covers the child and everything it waited for.
+It also counts the rows of every raw table and every mart.
+
+The floor: the compiled SQL of every model (from the manifest of that build),
+run in DAG order as `create or replace table|view ... as <sql>` in one DuckDB
+connection on a copy of the freshly loaded raw data, without dbt. The gap
+between that and `dbt build` is dbt's overhead plus what dbt does on top
+(548 data tests, 35 unit tests, contracts, docs persisted as comments).
+
+The incremental day: when the project has no incremental models, it runs
+`dbt build` a second time on the same data and labels the column
+"rebuild, no incremental models yet"; with incremental models it runs
+`dbt build` without --full-refresh on the same data (no new day is loaded: that
+needs the generator's increment mode wired in here).
+
+Results go to benchmarks/results.json (merged: scales not run this time keep
+their earlier entries) and benchmarks/results.md (rendered from the JSON).
+Timings are never asserted anywhere; they depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import graphlib
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+log = logging.getLogger("benchmark")
+ROOT = Path(__file__).resolve().parent.parent
+
+REBUILD_LABEL = "rebuild, no incremental models yet"
+INCREMENTAL_LABEL = "incremental run on the same data (no new day loaded)"
+
+
+@dataclass
+class StepResult:
+    """One measured step: wall seconds and the peak resident memory of its process tree."""
+
+    name: str
+    seconds: float
+    peak_mb: float
+
+
+def parse_scales(text: str) -> list[float]:
+    """'1,3,10' -> [1.0, 3.0, 10.0]; duplicates dropped, order kept; every scale > 0."""
+    scales: list[float] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        value = float(part)
+        if value <= 0:
+            raise ValueError(f"a scale must be positive, got {part!r}")
+        if value not in scales:
+            scales.append(value)
+    if not scales:
+        raise ValueError("no scale given")
+    return scales
+
+
+def scale_slug(scale: float) -> str:
+    """A file-name and SQL-identifier safe name for a scale: 1 -> 's1', 0.05 -> 's0_05'."""
+    text = f"{scale:g}".replace(".", "_").replace("-", "_")
+    return f"s{text}"
+
+
+def maxrss_to_mb(maxrss: int, system: str | None = None) -> float:
+    """ru_maxrss is in kilobytes on Linux and in bytes on macOS."""
+    system = system or platform.system()
+    return maxrss / (1024 * 1024) if system == "Darwin" else maxrss / 1024
+
+
+def run_measured(name: str, cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> StepResult:
+    """Run one step as its own child process; wall time and peak RSS of its process tree."""
+    log.info("== %s: %s", name, " ".join(cmd))
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"step '{name}' failed with exit code {proc.returncode}")
+    result = StepResult(name, round(seconds, 2), round(maxrss_to_mb(usage.ru_maxrss), 1))
+    log.info("   %s: %.1f s, peak %.0f MB", name, result.seconds, result.peak_mb)
+    return result
+
+
+def models_in_dag_order(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The manifest's models, parents before children (ties broken by unique_id)."""
+    models = {uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for uid in sorted(models):
+        parents = sorted(p for p in models[uid]["depends_on"]["nodes"] if p in models)
+        sorter.add(uid, *parents)
+    order: list[str] = []
+    sorter.prepare()
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        order.extend(ready)
+        sorter.done(*ready)
+    return [models[uid] for uid in order]
+
+
+def floor_statement(node: dict[str, Any]) -> str:
+    """The DDL the floor runs for one model: its compiled SQL as a table or a view."""
+    materialized = node["config"]["materialized"]
+    if materialized not in ("table", "view", "incremental"):
+        raise ValueError(f"{node['unique_id']}: cannot run a {materialized} model in the floor")
+    kind = "view" if materialized == "view" else "table"
+    sql = node.get("compiled_code")
+    if not sql:
+        raise ValueError(f"{node['unique_id']} has no compiled SQL; run dbt build first")
+    return f"create or replace {kind} {node['relation_name']} as (\n{sql.rstrip().rstrip(';')}\n)"
+
+
+def incremental_model_count(manifest: dict[str, Any]) -> int:
+    return sum(
+        1
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    )
+
+
+def model_seconds(run_results: dict[str, Any]) -> float:
+    """Sum of dbt's own execution time of every model in a run (tests excluded)."""
+    return round(
+        sum(r["execution_time"] for r in run_results["results"] if r["unique_id"].startswith("model.")),
+        2,
+    )
+
+
+def run_floor(manifest_path: Path, snapshot: Path, built: Path) -> dict[str, Any]:
+    """Run every model's compiled SQL in DAG order in one connection; returns the timings.
+
+    The snapshot (raw data only) is attached under the database name dbt used, so
+    the fully qualified names in the compiled SQL resolve to it; seeds are copied
+    from the built warehouse first, untimed (dbt loads them from CSV, a tiny step).
+    """
+    manifest = json.loads(manifest_path.read_text())
+    nodes = models_in_dag_order(manifest)
+    database = nodes[0]["database"]
+    con = duckdb.connect()
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach '{snapshot}' as \"{database}\"")
+        con.execute(f"attach '{built}' as built (read_only)")
+        con.execute(f'use "{database}"')
+        schemas = {n["schema"] for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed")}
+        for schema in sorted(schemas):
+            con.execute(f'create schema if not exists "{database}"."{schema}"')
+        for seed in manifest["nodes"].values():
+            if seed["resource_type"] == "seed":
+                con.execute(
+                    f"create or replace table {seed['relation_name']} as "
+                    f'select * from built."{seed["schema"]}"."{seed["alias"]}"'
+                )
+        per_model: dict[str, float] = {}
+        start = time.perf_counter()
+        for node in nodes:
+            t0 = time.perf_counter()
+            con.execute(floor_statement(node))
+            per_model[node["name"]] = round(time.perf_counter() - t0, 3)
+        seconds = time.perf_counter() - start
+    finally:
+        con.close()
+    return {"seconds": round(seconds, 2), "models": len(nodes), "per_model": per_model}
+
+
+def row_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """(rows loaded per raw table, rows per mart) of a built warehouse."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        raw = dict(
+            con.execute("select table_name, loaded_rows from raw_rejects.load_summary order by 1").fetchall()
+        )
+        marts = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' and table_catalog = current_database() order by 1"
+        ).fetchall()
+        mart_rows = {
+            name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for (name,) in marts
+        }
+    finally:
+        con.close()
+    return {k: int(v) for k, v in raw.items()}, mart_rows
+
+
+def discard(database: Path) -> None:
+    for path in (database, database.with_name(database.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def tool_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"python": platform.python_version()}
+    for package in ("dbt-core", "dbt-duckdb", "duckdb"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = "?"
+    return versions
+
+
+def machine() -> dict[str, Any]:
+    mem_gb = None
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    return {"cpus": os.cpu_count(), "memory_gb": mem_gb, "system": platform.platform()}
+
+
+def git_commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() or "?"
+
+
+def benchmark_scale(
+    scale: float, seed: int, work_dir: Path, keep: bool, second_build: bool = True
+) -> dict[str, Any]:
+    """Every measured step at one scale; returns that scale's result entry."""
+    slug = scale_slug(scale)
+    data_dir = work_dir / "data" / f"bench_{slug}"
+    warehouse = work_dir / "warehouse" / f"bench_{slug}.duckdb"
+    snapshot = work_dir / "warehouse" / f"bench_{slug}.raw.duckdb"
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    for path in (warehouse, snapshot):
+        discard(path)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = dict(os.environ)
+    env["WAREHOUSE_PATH"] = str(warehouse)
+    env.setdefault("DBT_PROFILES_DIR", str(ROOT))
+    env.setdefault("DBT_PROJECT_DIR", str(ROOT))
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
+    python = sys.executable
+    dbt = str(Path(python).parent / "dbt")
+    target = ROOT / "target"
+
+    steps: list[StepResult] = []
+    started = dt.datetime.now(dt.UTC)
+    gen = [python, "scripts/generate_data.py", "--out", str(data_dir), "--scale", f"{scale:g}"]
+    steps.append(run_measured("generate", [*gen, "--seed", str(seed)], env))
+    load = [python, "scripts/load_raw.py", "--input", str(data_dir), "--database", str(warehouse)]
+    steps.append(run_measured("load", load, env))
+    shutil.copyfile(warehouse, snapshot)  # raw data only: the floor's starting point
+    steps.append(run_measured("dbt build", [dbt, "build", "--full-refresh"], env))
+    manifest_path = work_dir / "warehouse" / f"bench_{slug}.manifest.json"
+    shutil.copyfile(target / "manifest.json", manifest_path)
+    manifest = json.loads(manifest_path.read_text())
+    build_models = model_seconds(json.loads((target / "run_results.json").read_text()))
+    incremental_models = incremental_model_count(manifest)
+    label = INCREMENTAL_LABEL if incremental_models else REBUILD_LABEL
+    if second_build:
+        steps.append(run_measured("incremental day", [dbt, "build"], env))
+    else:
+        label = "not run (--no-second-build)"
+    floor_json = work_dir / "warehouse" / f"bench_{slug}.floor.json"
+    floor_cmd = [
+        python,
+        "scripts/benchmark.py",
+        "--floor-of",
+        str(manifest_path),
+        "--snapshot",
+        str(snapshot),
+        "--built",
+        str(warehouse),
+        "--floor-out",
+        str(floor_json),
+    ]
+    steps.append(run_measured("floor", floor_cmd, env))
+    floor = json.loads(floor_json.read_text())
+    raw, marts = row_counts(warehouse)
+    slowest = sorted(floor["per_model"].items(), key=lambda kv: -kv[1])[:5]
+    entry = {
+        "scale": scale,
+        "seed": seed,
+        "date": started.date().isoformat(),
+        "started_at": started.isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "machine": machine(),
+        "versions": tool_versions(),
+        "steps": {s.name: {"seconds": s.seconds, "peak_mb": s.peak_mb} for s in steps},
+        "dbt_model_seconds": build_models,
+        "incremental_models": incremental_models,
+        "incremental_label": label,
+        "floor_models": floor["models"],
+        "floor_slowest_models": dict(slowest),
+        "raw_rows": raw,
+        "mart_rows": marts,
+    }
+    if not keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        for path in (warehouse, snapshot):
+            discard(path)
+        for path in (manifest_path, floor_json):
+            path.unlink(missing_ok=True)
+    return entry
+
+
+def merge_results(old: dict[str, Any], new_entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Replace the entries of the scales just run, keep the others, sorted by scale."""
+    by_scale = {float(e["scale"]): e for e in old.get("scales", [])}
+    for entry in new_entries:
+        by_scale[float(entry["scale"])] = entry
+    return {"scales": [by_scale[s] for s in sorted(by_scale)]}
+
+
+def _mb(value: float) -> str:
+    return f"{value / 1024:.1f} GB" if value >= 1024 else f"{value:.0f} MB"
+
+
+def _s(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _step(steps: dict[str, Any], name: str) -> str:
+    """'12.3 (1.2 GB)', or '-' for a step that was not run."""
+    if name not in steps:
+        return "-"
+    return f"{_s(steps[name]['seconds'])} ({_mb(steps[name]['peak_mb'])})"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    """The results file: one row per scale, ratios against the smallest scale, rows per table."""
+    entries = results["scales"]
+    if not entries:
+        return "# Benchmark\n\nNo results yet: run `make bench`.\n"
+    lines = ["# Benchmark", ""]
+    dates = sorted({e["date"] for e in entries})
+    first = entries[0]
+    m, v = first["machine"], first["versions"]
+    lines.append(
+        f"Measured {', '.join(dates)} by `scripts/benchmark.py` (`make bench`) on a "
+        f"{m['cpus']}-core, {m['memory_gb']} GB machine; dbt-core {v['dbt-core']}, "
+        f"dbt-duckdb {v['dbt-duckdb']}, DuckDB {v['duckdb']}. Wall time in seconds; "
+        "peak = maximum resident memory of the step's process tree."
+    )
+    lines.append("")
+    lines.append(
+        "| scale | raw rows | generate s | load s (peak) | dbt build --full-refresh s (peak) "
+        "| incremental day s (peak) | floor: compiled SQL, no dbt s (peak) | dbt model time s | mart rows |"
+    )
+    lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for e in entries:
+        st = e["steps"]
+        lines.append(
+            "| {scale:g} | {raw:,} | {gen} | {load} | {build} | {inc} | {floor} | {models} | {marts:,} |".format(
+                scale=e["scale"],
+                raw=sum(e["raw_rows"].values()),
+                gen=_s(st["generate"]["seconds"]),
+                load=_step(st, "load"),
+                build=_step(st, "dbt build"),
+                inc=_step(st, "incremental day"),
+                floor=_step(st, "floor"),
+                models=_s(e["dbt_model_seconds"]),
+                marts=sum(e["mart_rows"].values()),
+            )
+        )
+    lines.append("")
+    labels = sorted({e["incremental_label"] for e in entries})
+    lines.append(f"Incremental day: {'; '.join(labels)}.")
+    lines.append(
+        "Floor: every model's compiled SQL run in DAG order as `create or replace table|view` "
+        "in one DuckDB connection on the freshly loaded raw data (models only: no data tests, "
+        "unit tests, contracts or persisted docs). dbt model time: the sum of dbt's own "
+        "execution time of the models in the full build (it runs 2 threads, so it can exceed "
+        "the part of the wall time spent on models)."
+    )
+    lines.append("")
+    lines.append(render_ratios(entries))
+    lines.append("## Rows per table")
+    lines.append("")
+    header = "| table | " + " | ".join(f"scale {e['scale']:g}" for e in entries) + " |"
+    lines.append(header)
+    lines.append("|---|" + "---:|" * len(entries))
+    for kind in ("raw_rows", "mart_rows"):
+        prefix = "raw." if kind == "raw_rows" else "marts."
+        names = sorted({name for e in entries for name in e[kind]})
+        for name in names:
+            cells = " | ".join(f"{e[kind].get(name, 0):,}" for e in entries)
+            lines.append(f"| {prefix}{name} | {cells} |")
+    lines.append("")
+    lines.append("## Slowest models in the floor (seconds)")
+    lines.append("")
+    for e in entries:
+        slow = ", ".join(f"{name} {sec:.1f}" for name, sec in e["floor_slowest_models"].items())
+        lines.append(f"- scale {e['scale']:g}: {slow}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def render_ratios(entries: list[dict[str, Any]]) -> str:
+    """Growth against the smallest scale (data ratio vs build time ratio) and incremental/full."""
+    base = entries[0]
+    base_rows = sum(base["raw_rows"].values())
+    base_build = base["steps"]["dbt build"]["seconds"]
+    lines = [
+        "| scale | data ratio | build time ratio | floor time ratio | incremental / full | dbt build / floor |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in entries:
+        rows = sum(e["raw_rows"].values())
+        build = e["steps"]["dbt build"]["seconds"]
+        floor = e["steps"]["floor"]["seconds"]
+        incremental = e["steps"].get("incremental day")
+        ratio = f"{incremental['seconds'] / build:.2f}" if incremental else "-"
+        lines.append(
+            f"| {e['scale']:g} | {rows / base_rows:.2f} | {build / base_build:.2f} | "
+            f"{floor / base['steps']['floor']['seconds']:.2f} | {ratio} | {build / floor:.2f} |"
+        )
+    lines.append("")
+    lines.append(f"Ratios are against scale {base['scale']:g}.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,3,10", help="comma-separated scales (default 1,3,10)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--out", type=Path, default=Path("benchmarks/results"), help="writes <out>.json and <out>.md"
+    )
+    parser.add_argument("--work-dir", type=Path, default=Path("."), help="data/ and warehouse/ go under it")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data and warehouses")
+    parser.add_argument(
+        "--no-second-build",
+        action="store_true",
+        help="skip the incremental-day step (while it is only a rebuild, it repeats the full build)",
+    )
+    parser.add_argument("--render-only", action="store_true", help="re-render <out>.md from <out>.json")
+    # internal: the floor, run as its own process so that its memory is measured like a step
+    parser.add_argument("--floor-of", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--snapshot", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--built", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--floor-out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    if args.floor_of:
+        floor = run_floor(args.floor_of, args.snapshot, args.built)
+        args.floor_out.write_text(json.dumps(floor))
+        return 0
+
+    json_path, md_path = args.out.with_suffix(".json"), args.out.with_suffix(".md")
+    old = json.loads(json_path.read_text()) if json_path.exists() else {"scales": []}
+    if not args.render_only:
+        try:
+            scales = parse_scales(args.scales)
+        except ValueError as exc:
+            parser.error(str(exc))
+        for scale in scales:
+            entry = benchmark_scale(scale, args.seed, args.work_dir, args.keep, not args.no_second_build)
+            old = merge_results(old, [entry])
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(old, indent=2) + "\n")  # after each scale: a crash keeps the rest
+            md_path.write_text(render_markdown(old))
+    md_path.write_text(render_markdown(old))
+    print(md_path.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

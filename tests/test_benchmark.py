@@ -1,0 +1,149 @@
+"""The benchmark's small pure parts: scale parsing, DAG order, the floor's DDL, result
+merging and the rendered table. No timing is asserted: timings belong to the benchmark."""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts import benchmark
+
+
+def test_parse_scales_keeps_order_and_drops_duplicates() -> None:
+    assert benchmark.parse_scales("1, 3,10,3") == [1.0, 3.0, 10.0]
+    assert benchmark.parse_scales("0.05") == [0.05]
+
+
+@pytest.mark.parametrize("text", ["", ",", "0", "1,-3"])
+def test_parse_scales_rejects_empty_and_non_positive(text: str) -> None:
+    with pytest.raises(ValueError):
+        benchmark.parse_scales(text)
+
+
+def test_scale_slug_is_a_safe_identifier() -> None:
+    assert benchmark.scale_slug(1.0) == "s1"
+    assert benchmark.scale_slug(10) == "s10"
+    assert benchmark.scale_slug(0.05) == "s0_05"
+
+
+def test_maxrss_units_depend_on_the_system() -> None:
+    assert benchmark.maxrss_to_mb(2048, "Linux") == 2.0
+    assert benchmark.maxrss_to_mb(2 * 1024 * 1024, "Darwin") == 2.0
+
+
+def _model(name: str, parents: list[str], materialized: str = "table") -> dict:
+    return {
+        "unique_id": f"model.p.{name}",
+        "name": name,
+        "resource_type": "model",
+        "database": "bench_s1",
+        "schema": "marts",
+        "relation_name": f'"bench_s1"."marts"."{name}"',
+        "config": {"materialized": materialized},
+        "depends_on": {"nodes": parents},
+        "compiled_code": f"select 1 as {name}_id;\n",
+    }
+
+
+def _manifest(*models: dict) -> dict:
+    nodes = {m["unique_id"]: m for m in models}
+    nodes["seed.p.calendar"] = {"unique_id": "seed.p.calendar", "resource_type": "seed"}
+    nodes["test.p.unique_c"] = {"unique_id": "test.p.unique_c", "resource_type": "test"}
+    return {"nodes": nodes}
+
+
+def test_models_in_dag_order_puts_parents_first_and_skips_other_nodes() -> None:
+    manifest = _manifest(
+        _model("c", ["model.p.a", "model.p.b"]),
+        _model("b", ["model.p.a", "seed.p.calendar"]),
+        _model("a", []),
+        _model("d", []),
+    )
+    assert [n["name"] for n in benchmark.models_in_dag_order(manifest)] == ["a", "d", "b", "c"]
+
+
+def test_floor_statement_wraps_the_compiled_sql() -> None:
+    assert benchmark.floor_statement(_model("a", [])) == (
+        'create or replace table "bench_s1"."marts"."a" as (\nselect 1 as a_id\n)'
+    )
+    assert benchmark.floor_statement(_model("v", [], "view")).startswith("create or replace view ")
+
+
+def test_floor_statement_refuses_uncompiled_and_ephemeral_models() -> None:
+    uncompiled = _model("a", [])
+    uncompiled["compiled_code"] = ""
+    with pytest.raises(ValueError, match="no compiled SQL"):
+        benchmark.floor_statement(uncompiled)
+    with pytest.raises(ValueError, match="ephemeral"):
+        benchmark.floor_statement(_model("e", [], "ephemeral"))
+
+
+def test_incremental_model_count() -> None:
+    manifest = _manifest(_model("a", []), _model("b", [], "incremental"))
+    assert benchmark.incremental_model_count(manifest) == 1
+
+
+def test_model_seconds_sums_models_only() -> None:
+    run_results = {
+        "results": [
+            {"unique_id": "model.p.a", "execution_time": 1.25},
+            {"unique_id": "model.p.b", "execution_time": 2.5},
+            {"unique_id": "test.p.unique_a", "execution_time": 9.0},
+        ]
+    }
+    assert benchmark.model_seconds(run_results) == 3.75
+
+
+def _entry(scale: float, build: float, raw: int, date: str = "2026-11-21") -> dict:
+    steps = {
+        name: {"seconds": seconds, "peak_mb": 2048.0}
+        for name, seconds in {
+            "generate": 1.0,
+            "load": 2.0,
+            "dbt build": build,
+            "incremental day": build / 2,
+            "floor": build / 4,
+        }.items()
+    }
+    return {
+        "scale": scale,
+        "date": date,
+        "machine": {"cpus": 2, "memory_gb": 23.4},
+        "versions": {"dbt-core": "1.12.0", "dbt-duckdb": "1.11.1", "duckdb": "2.0.0"},
+        "steps": steps,
+        "dbt_model_seconds": build / 3,
+        "incremental_label": benchmark.REBUILD_LABEL,
+        "floor_slowest_models": {"fct_sessions": 1.5},
+        "raw_rows": {"web_events": raw, "orders": raw // 10},
+        "mart_rows": {"kpi_values": 100},
+    }
+
+
+def test_merge_results_replaces_rerun_scales_and_keeps_the_others() -> None:
+    old = {"scales": [_entry(1, 10.0, 1000), _entry(10, 100.0, 10000)]}
+    merged = benchmark.merge_results(old, [_entry(3, 30.0, 3000), _entry(1, 12.0, 1000)])
+    assert [e["scale"] for e in merged["scales"]] == [1, 3, 10]
+    assert merged["scales"][0]["steps"]["dbt build"]["seconds"] == 12.0
+
+
+def test_render_markdown_has_one_row_per_scale_ratios_and_row_counts() -> None:
+    text = benchmark.render_markdown({"scales": [_entry(1, 10.0, 1000), _entry(3, 30.0, 3000)]})
+    assert "Measured 2026-11-21" in text
+    assert (
+        "| 1 | 1,100 | 1.0 | 2.0 (2.0 GB) | 10.0 (2.0 GB) | 5.0 (2.0 GB) | 2.5 (2.0 GB) | 3.3 | 100 |" in text
+    )
+    assert "| 3 | 3.00 | 3.00 | 3.00 | 0.50 | 4.00 |" in text  # data, build, floor, incr/full, build/floor
+    assert "| raw.web_events | 1,000 | 3,000 |" in text
+    assert "| marts.kpi_values | 100 | 100 |" in text
+    assert benchmark.REBUILD_LABEL in text
+
+
+def test_render_markdown_marks_a_skipped_second_build() -> None:
+    entry = _entry(3, 30.0, 3000)
+    del entry["steps"]["incremental day"]
+    text = benchmark.render_markdown({"scales": [_entry(1, 10.0, 1000), entry]})
+    assert "| 3 | 3,300 | 1.0 | 2.0 (2.0 GB) | 30.0 (2.0 GB) | - | 7.5 (2.0 GB) | 10.0 | 100 |" in text
+    assert "| 3 | 3.00 | 3.00 | 3.00 | - | 4.00 |" in text
+
+
+def test_render_markdown_without_results() -> None:
+    assert "No results yet" in benchmark.render_markdown({"scales": []})
