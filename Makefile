@@ -111,3 +111,7 @@ semantic: $(STAMP)  ## validate the MetricFlow semantic layer against the test w
 
 docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
 	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs serve --port 8080 --no-browser
+
+.PHONY: test-incremental
+test-incremental: $(STAMP)  ## incremental models equal a full refresh after three daily deliveries with late and changed rows
+	$(PY) -m pytest -q tests/test_incremental.py
