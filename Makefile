@@ -117,3 +117,7 @@ BENCH_SCALES ?= 1,3,10
 
 bench: $(STAMP)  ## benchmark at BENCH_SCALES (default 1,3,10): generate, load, dbt build, DuckDB floor -> benchmarks/results.{md,json}
 	$(PY) scripts/benchmark.py --scales $(BENCH_SCALES) --seed $(SEED) --out benchmarks/results
+
+.PHONY: test-incremental
+test-incremental: $(STAMP)  ## incremental models equal a full refresh after three daily deliveries with late and changed rows
+	$(PY) -m pytest -q tests/test_incremental.py

@@ -3,12 +3,29 @@
     COGS and margin count valid orders only (a cancelled order contributes its
     merchandise to GMV and nothing else), and completed refunds are dated by
     the order, so GMV - net revenue = cancelled value + refunded value for any
-    set of order days. -#}
+    set of order days. Incremental: a run rebuilds the orders placed, changed or
+    refunded inside the lookback window and every other order of their
+    customers (macro orders_to_rebuild). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='order_id',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
-orders as (
+all_orders as (
 
     select * from {{ ref('stg_shop__orders') }}
+
+),
+
+refunds as (
+
+    select * from {{ ref('stg_shop__refunds') }}
 
 ),
 
@@ -21,6 +38,18 @@ order_items as (
 customers as (
 
     select * from {{ ref('stg_shop__customers') }}
+
+),
+
+orders as (
+
+    select all_orders.*
+    from all_orders
+    {% if is_incremental() -%}
+        where all_orders.order_id in (
+                {{ orders_to_rebuild('all_orders', 'refunds', incremental_window_start('ordered_date')) }}
+            )
+    {%- endif %}
 
 ),
 

@@ -1,11 +1,44 @@
 {#- Ordered-funnel counts per session day (reporting time zone), traffic channel
     group, device type and country, over non-test sessions. Counts only: rates
-    are computed in funnel_daily from these summed counts, never by averaging. -#}
+    are computed in funnel_daily from these summed counts, never by averaging.
+    Incremental: a run recomputes every day with a session that
+    int_sessions_sessionized rebuilds (macro web_sessions_to_rebuild), whole. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='session_date',
+        on_schema_change='fail',
+    )
+}}
+
 with
+
+all_sessions as (
+
+    select * from {{ ref('int_sessions_sessionized') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_web__events') }}
+
+),
 
 sessions as (
 
-    select * from {{ ref('int_sessions_sessionized') }}
+    select all_sessions.*
+    from all_sessions
+    {% if is_incremental() -%}
+        where all_sessions.session_date in (
+                select rebuilt_sessions.session_date
+                from all_sessions as rebuilt_sessions
+                where rebuilt_sessions.session_id in (
+                        {{ web_sessions_to_rebuild('events', incremental_window_start('session_date')) }}
+                    )
+            )
+    {%- endif %}
 
 ),
 

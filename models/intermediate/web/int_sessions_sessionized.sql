@@ -5,10 +5,22 @@
     anonymous id ever seen logged in, also sessions before the login. Landing
     page, traffic source, device and country come from the session's first
     event (ties on event_at: lowest event_id). The funnel is ordered: a step
-    counts only when its event happens at or after the step before was reached. -#}
+    counts only when its event happens at or after the step before was reached.
+    Incremental: a run rebuilds every session of an anonymous id with an event
+    inside the lookback window (macro web_sessions_to_rebuild), from all of
+    those sessions' events. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='session_id',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
-events as (
+all_events as (
 
     select * from {{ ref('stg_web__events') }}
 
@@ -29,6 +41,18 @@ traffic_sources as (
 customers as (
 
     select * from {{ ref('stg_shop__customers') }}
+
+),
+
+events as (
+
+    select all_events.*
+    from all_events
+    {% if is_incremental() -%}
+        where all_events.session_id in (
+                {{ web_sessions_to_rebuild('all_events', incremental_window_start('session_date')) }}
+            )
+    {%- endif %}
 
 ),
 

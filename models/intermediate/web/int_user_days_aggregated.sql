@@ -3,10 +3,23 @@
     MAU and retention. Web activity is dated by each event (a session across
     midnight makes its user active on both days); sessions are counted on the day
     they start. Orders count for their customer (any status; guest orders have
-    no user). Test users and everything they did are left out. -#}
+    no user). Test users and everything they did are left out. Incremental: a
+    run recomputes, whole, every day with an event of a session that
+    int_sessions_sessionized rebuilds (a login can move an old session to
+    another user), a rebuilt session's start, or an order placed in the
+    lookback window. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='activity_date',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
-events as (
+all_events as (
 
     select * from {{ ref('stg_web__events') }}
 
@@ -14,11 +27,12 @@ events as (
 
 sessions as (
 
+    -- every session, not only those of the days rebuilt: an event's user is its session's
     select * from {{ ref('int_sessions_sessionized') }}
 
 ),
 
-orders as (
+all_orders as (
 
     select * from {{ ref('stg_shop__orders') }}
 
@@ -27,6 +41,50 @@ orders as (
 customers as (
 
     select * from {{ ref('stg_shop__customers') }}
+
+),
+
+{% if is_incremental() -%}
+    rebuilt_sessions as (
+
+        {{ web_sessions_to_rebuild('all_events', incremental_window_start('activity_date')) }}
+
+    ),
+
+    days_to_rebuild as (
+
+        select day_events.event_date as activity_date
+        from all_events as day_events
+        where day_events.session_id in (select rebuilt_sessions.session_id from rebuilt_sessions)
+        union
+        select day_sessions.session_date as activity_date
+        from sessions as day_sessions
+        where day_sessions.session_id in (select rebuilt_sessions.session_id from rebuilt_sessions)
+        union
+        select day_orders.ordered_date as activity_date
+        from all_orders as day_orders
+        where day_orders.ordered_date >= {{ incremental_window_start('activity_date') }}
+
+    ),
+{%- endif %}
+
+events as (
+
+    select all_events.*
+    from all_events
+    {% if is_incremental() -%}
+        where all_events.event_date in (select days_to_rebuild.activity_date from days_to_rebuild)
+    {%- endif %}
+
+),
+
+orders as (
+
+    select all_orders.*
+    from all_orders
+    {% if is_incremental() -%}
+        where all_orders.ordered_date in (select days_to_rebuild.activity_date from days_to_rebuild)
+    {%- endif %}
 
 ),
 

@@ -1,9 +1,44 @@
-{#- The order line fact: every line of orders of real customers and guests. -#}
+{#- The order line fact: every line of orders of real customers and guests.
+    Incremental: a run rebuilds the lines of the orders int_orders_enriched
+    rebuilds (macro orders_to_rebuild). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='order_item_id',
+        on_schema_change='fail',
+    )
+}}
+
 with
+
+all_order_items as (
+
+    select * from {{ ref('int_order_items_costed') }}
+
+),
+
+raw_orders as (
+
+    select * from {{ ref('stg_shop__orders') }}
+
+),
+
+refunds as (
+
+    select * from {{ ref('stg_shop__refunds') }}
+
+),
 
 order_items as (
 
-    select * from {{ ref('int_order_items_costed') }}
+    select all_order_items.*
+    from all_order_items
+    {% if is_incremental() -%}
+        where all_order_items.order_id in (
+                {{ orders_to_rebuild('raw_orders', 'refunds', incremental_window_start('ordered_date')) }}
+            )
+    {%- endif %}
 
 ),
 

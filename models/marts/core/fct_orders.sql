@@ -1,9 +1,21 @@
 {#- The order fact: every placed order of a real customer or a guest (test
     accounts left out), with the traffic channel of the session it was placed
-    in. Sessions are unique per session_id, so the join cannot fan out. -#}
+    in. Sessions are unique per session_id, so the join cannot fan out.
+    Incremental: a run rebuilds the orders int_orders_enriched rebuilds and the
+    orders of the sessions int_sessions_sessionized rebuilds (their traffic
+    channel can change with a late event). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='order_id',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
-orders as (
+all_orders as (
 
     select * from {{ ref('int_orders_enriched') }}
 
@@ -12,6 +24,40 @@ orders as (
 sessions as (
 
     select * from {{ ref('int_sessions_sessionized') }}
+
+),
+
+raw_orders as (
+
+    select * from {{ ref('stg_shop__orders') }}
+
+),
+
+refunds as (
+
+    select * from {{ ref('stg_shop__refunds') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_web__events') }}
+
+),
+
+orders as (
+
+    select all_orders.*
+    from all_orders
+    {% if is_incremental() -%}
+        where
+            all_orders.order_id in (
+                {{ orders_to_rebuild('raw_orders', 'refunds', incremental_window_start('ordered_date')) }}
+            )
+            or all_orders.session_id in (
+                {{ web_sessions_to_rebuild('events', incremental_window_start('ordered_date')) }}
+            )
+    {%- endif %}
 
 ),
 

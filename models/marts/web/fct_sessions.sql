@@ -1,10 +1,40 @@
 {#- One row per session of a non-test user: the session facts every traffic
-    KPI reads (sessions, bounce, conversion, funnel, dwell). -#}
+    KPI reads (sessions, bounce, conversion, funnel, dwell). Incremental like
+    int_sessions_sessionized, over the same sessions; the post-hook (in the YAML) drops a
+    session whose user turned out to be a test user (a later login stitched its
+    anonymous id to a test account). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='session_id',
+        on_schema_change='fail',
+    )
+}}
+
 with
+
+all_sessions as (
+
+    select * from {{ ref('int_sessions_sessionized') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_web__events') }}
+
+),
 
 sessions as (
 
-    select * from {{ ref('int_sessions_sessionized') }}
+    select all_sessions.*
+    from all_sessions
+    {% if is_incremental() -%}
+        where all_sessions.session_id in (
+                {{ web_sessions_to_rebuild('events', incremental_window_start('session_date')) }}
+            )
+    {%- endif %}
 
 ),
 
