@@ -31,7 +31,7 @@ DASHBOARD_SCREENSHOTS ?= artifacts/dashboard
 MF             := $(VENV)/bin/mf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock
+.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock postgres-server test-engines
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -111,3 +111,16 @@ semantic: $(STAMP)  ## validate the MetricFlow semantic layer against the test w
 
 docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
 	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs serve --port 8080 --no-browser
+
+# --- engine parity (issue 7): PostgreSQL 15 from Debian, a throwaway cluster on
+# port 54329 (scripts/pg_local.sh), started here and always stopped afterwards
+PG_BIN ?= /usr/lib/postgresql/15/bin
+
+postgres-server:  ## install PostgreSQL 15 (Debian package) for the postgres target, if missing
+	@test -x $(PG_BIN)/initdb || { $(SUDO) apt-get update -qq && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15; }
+
+test-engines: $(STAMP) postgres-server  ## engine parity: the small data set built on DuckDB and PostgreSQL, KPI marts compared
+	scripts/pg_local.sh start
+	ENGINES=postgres $(PY) -m pytest -q tests/test_engines.py; status=$$?; \
+		scripts/pg_local.sh stop; exit $$status
