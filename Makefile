@@ -31,7 +31,7 @@ DASHBOARD_SCREENSHOTS ?= artifacts/dashboard
 MF             := $(VENV)/bin/mf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock bench
+.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock bench postgres-server test-engines
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -121,3 +121,16 @@ bench: $(STAMP)  ## benchmark at BENCH_SCALES (default 1,3,10): generate, load, 
 .PHONY: test-incremental
 test-incremental: $(STAMP)  ## incremental models equal a full refresh after three daily deliveries with late and changed rows
 	$(PY) -m pytest -q tests/test_incremental.py
+
+# --- engine parity (issue 7): PostgreSQL 15 from Debian, a throwaway cluster on
+# port 54329 (scripts/pg_local.sh), started here and always stopped afterwards
+PG_BIN ?= /usr/lib/postgresql/15/bin
+
+postgres-server:  ## install PostgreSQL 15 (Debian package) for the postgres target, if missing
+	@test -x $(PG_BIN)/initdb || { $(SUDO) apt-get update -qq && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15; }
+
+test-engines: $(STAMP) postgres-server  ## engine parity: the small data set built on DuckDB and PostgreSQL, KPI marts compared
+	scripts/pg_local.sh start
+	ENGINES=postgres $(PY) -m pytest -q tests/test_engines.py; status=$$?; \
+		scripts/pg_local.sh stop; exit $$status

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/load_raw.py --input DIR [--database PATH] [--assume-timezone TZ]
+    python scripts/load_raw.py --input DIR [--database PATH|URL] [--assume-timezone TZ]
 
 Each contract table comes from one file in ``DIR`` named after it
 (``<table>.csv``, ``<table>.csv.gz`` or ``<table>.parquet``). Every value is
@@ -16,6 +16,11 @@ database first, and the warehouse is only written to at the end, in one
 transaction that replaces the raw layer and the rejects. A fatal problem
 (missing required file or column, unreadable file, unknown time zone) stops
 the run before anything is written and exits with code 2.
+
+``--database`` also takes a PostgreSQL URL (``postgresql://user:password@host:port/db``,
+for the ``postgres`` dbt target): the files are checked in DuckDB exactly as
+above, and the result is copied with ``COPY ... FROM STDIN`` (psycopg2, which
+dbt-postgres installs) into the same schemas, in one PostgreSQL transaction.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ import argparse
 import datetime as dt
 import logging
 import os
+import re
 import sys
+import tempfile
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -102,7 +109,7 @@ class TableResult:
 class LoadResult:
     """What a run loaded: per-table counts, total time and warnings."""
 
-    database: Path
+    database: Path | str
     tables: list[TableResult]
     seconds: float
     warnings: list[str] = field(default_factory=list)
@@ -615,6 +622,23 @@ LOAD_SUMMARY_DDL = (
     "table_name VARCHAR NOT NULL, source_file VARCHAR, input_rows BIGINT NOT NULL, "
     "loaded_rows BIGINT NOT NULL, rejected_rows BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL"
 )
+REJECTED_ROWS_COMMENT = "One row per input row not loaded into raw, with every reason it broke the contract."
+REJECTED_ROWS_COLUMNS = {
+    "table_name": "Contract table the row was meant for.",
+    "source_file": "Input file name.",
+    "row_number": "1-based data row number in the file (the header is not counted).",
+    "raw_row": "The row as read, as a JSON object of text values keyed by the file's columns.",
+    "reason": "Every rule the row broke, joined with '; '.",
+}
+LOAD_SUMMARY_COMMENT = "One row per contract table: row counts of the last load (loaded + rejected = input)."
+LOAD_SUMMARY_COLUMNS = {
+    "table_name": "Contract table.",
+    "source_file": "Input file name; NULL when the optional table had no file.",
+    "input_rows": "Data rows in the file.",
+    "loaded_rows": "Rows loaded into raw.",
+    "rejected_rows": "Rows written to raw_rejects.rejected_rows.",
+    "loaded_at": "When the load ran (UTC).",
+}
 
 
 def _table_ddl(target: str, columns: str, description: str, column_descriptions: dict[str, str]) -> str:
@@ -665,40 +689,13 @@ def _write(
             log.debug("wrote %s.%s in %.2fs", RAW_SCHEMA, spec.name, time.perf_counter() - started)
 
         rejected = f"{rej}.{_ident(REJECTED_ROWS_TABLE)}"
-        con.execute(
-            _table_ddl(
-                rejected,
-                REJECTED_ROWS_DDL,
-                "One row per input row not loaded into raw, with every reason it broke the contract.",
-                {
-                    "table_name": "Contract table the row was meant for.",
-                    "source_file": "Input file name.",
-                    "row_number": "1-based data row number in the file (the header is not counted).",
-                    "raw_row": "The row as read, as a JSON object of text values keyed by the file's columns.",
-                    "reason": "Every rule the row broke, joined with '; '.",
-                },
-            )
-        )
+        con.execute(_table_ddl(rejected, REJECTED_ROWS_DDL, REJECTED_ROWS_COMMENT, REJECTED_ROWS_COLUMNS))
         con.execute(
             f"INSERT INTO {rejected} SELECT * EXCLUDE (_order) FROM _rejects ORDER BY _order, row_number"
         )
 
         summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
-        con.execute(
-            _table_ddl(
-                summary,
-                LOAD_SUMMARY_DDL,
-                "One row per contract table: row counts of the last load (loaded + rejected = input).",
-                {
-                    "table_name": "Contract table.",
-                    "source_file": "Input file name; NULL when the optional table had no file.",
-                    "input_rows": "Data rows in the file.",
-                    "loaded_rows": "Rows loaded into raw.",
-                    "rejected_rows": "Rows written to raw_rejects.rejected_rows.",
-                    "loaded_at": "When the load ran (UTC).",
-                },
-            )
-        )
+        con.execute(_table_ddl(summary, LOAD_SUMMARY_DDL, LOAD_SUMMARY_COMMENT, LOAD_SUMMARY_COLUMNS))
         con.executemany(
             f"INSERT INTO {summary} VALUES (?, ?, ?, ?, ?, ?)",
             [
@@ -723,6 +720,104 @@ def _write(
             raise LoadError(f"{database}: write failed, nothing was changed ({_error_text(exc)})") from exc
         raise
     con.execute("DETACH wh")
+
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(database: str | Path) -> bool:
+    """True when ``--database`` names a PostgreSQL server rather than a DuckDB file."""
+    return str(database).startswith(POSTGRES_SCHEMES)
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, for logs and the summary."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def _write_postgres(
+    con: duckdb.DuckDBPyConnection,
+    url: str,
+    results: list[TableResult],
+    staged: dict[str, _Source],
+    loaded_at: dt.datetime,
+    workdir: Path,
+) -> None:
+    """Replace the raw layer and the rejects in PostgreSQL, in one transaction.
+
+    The contract's DuckDB types (VARCHAR, TIMESTAMP, DATE, BIGINT, DECIMAL(p,s),
+    BOOLEAN) are valid PostgreSQL as written, so the same DDL serves both. Data
+    goes through a CSV file per table (DuckDB writes it, COPY reads it): NULL
+    is written as an unquoted empty field and every text value quoted, so an
+    empty string stays an empty string.
+    """
+    try:
+        import psycopg2
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise LoadError("a PostgreSQL --database needs psycopg2 (pip install dbt-postgres)") from exc
+    try:
+        pg = psycopg2.connect(url)
+    except psycopg2.Error as exc:
+        raise LoadError(f"{redact_url(url)}: cannot connect ({str(exc).strip()})") from exc
+    raw, rej = _ident(RAW_SCHEMA), _ident(REJECTS_SCHEMA)
+
+    def copy_in(cur: psycopg2.extensions.cursor, target: str, select_sql: str, columns: list[str]) -> None:
+        path = workdir / "copy.csv"
+        con.execute(
+            f"COPY ({select_sql}) TO {_lit(str(path))} "
+            "(FORMAT csv, HEADER false, QUOTE '\"', ESCAPE '\"', FORCE_QUOTE *, NULLSTR '')"
+        )
+        cols = ", ".join(_ident(c) for c in columns)
+        with path.open("rb") as handle:
+            cur.copy_expert(
+                f"COPY {target} ({cols}) FROM STDIN WITH (FORMAT csv, QUOTE '\"', ESCAPE '\"', NULL '')",
+                handle,
+            )
+        path.unlink()
+
+    try:
+        with pg, pg.cursor() as cur:
+            cur.execute("SET TIME ZONE 'UTC'")
+            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {raw}; CREATE SCHEMA IF NOT EXISTS {rej}")
+            for spec in TABLES.values():
+                started = time.perf_counter()
+                target = f"{raw}.{_ident(spec.name)}"
+                descriptions = {c.name: c.description for c in spec.columns}
+                cur.execute(_table_ddl(target, _column_ddl(spec), spec.description, descriptions))
+                source = staged.get(spec.name)
+                if source is not None:
+                    names = [c.name for c in spec.columns]
+                    order = "" if source.in_file_order else " ORDER BY _row_number"
+                    select = (
+                        f"SELECT {', '.join(_ident(c) for c in names)} "
+                        f"FROM {_ident('_final_' + spec.name)} WHERE _reason IS NULL{order}"
+                    )
+                    copy_in(cur, target, select, names)
+                log.debug("wrote %s.%s in %.2fs", RAW_SCHEMA, spec.name, time.perf_counter() - started)
+
+            rejected = f"{rej}.{_ident(REJECTED_ROWS_TABLE)}"
+            cur.execute(_table_ddl(rejected, REJECTED_ROWS_DDL, REJECTED_ROWS_COMMENT, REJECTED_ROWS_COLUMNS))
+            copy_in(
+                cur,
+                rejected,
+                "SELECT * EXCLUDE (_order) FROM _rejects ORDER BY _order, row_number",
+                ["table_name", "source_file", "row_number", "raw_row", "reason"],
+            )
+            summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
+            cur.execute(_table_ddl(summary, LOAD_SUMMARY_DDL, LOAD_SUMMARY_COMMENT, LOAD_SUMMARY_COLUMNS))
+            cur.executemany(
+                f"INSERT INTO {summary} VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (r.table, r.source_file, r.input_rows, r.loaded_rows, r.rejected_rows, loaded_at)
+                    for r in results
+                ],
+            )
+    except psycopg2.Error as exc:
+        raise LoadError(
+            f"{redact_url(url)}: write failed, nothing was changed ({str(exc).strip().splitlines()[0]})"
+        ) from exc
+    finally:
+        pg.close()
 
 
 # --------------------------------------------------------------------------- entry points
@@ -805,7 +900,9 @@ def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UT
     Raises LoadError, with the database untouched, on a fatal problem.
     """
     started = time.perf_counter()
-    input_dir, database = Path(input_dir), Path(database)
+    postgres = is_postgres_url(database)
+    input_dir = Path(input_dir)
+    database = str(database) if postgres else Path(database)
     warnings: list[str] = []
     con = duckdb.connect(":memory:")
     try:
@@ -817,8 +914,13 @@ def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UT
         results = _validate_all(con, staged, timezone)
         write_started = time.perf_counter()
         loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        _write(con, database, results, staged, loaded_at)
-        log.info("wrote %s (%.1fs)", database, time.perf_counter() - write_started)
+        if isinstance(database, Path):
+            _write(con, database, results, staged, loaded_at)
+        else:
+            with tempfile.TemporaryDirectory(prefix="load_raw_") as workdir:
+                _write_postgres(con, database, results, staged, loaded_at, Path(workdir))
+        shown = redact_url(database) if isinstance(database, str) else database
+        log.info("wrote %s (%.1fs)", shown, time.perf_counter() - write_started)
     finally:
         con.close()
     return LoadResult(
@@ -838,7 +940,8 @@ def format_summary(result: LoadResult) -> str:
         lines.append(f"{r.table:<34}{r.input_rows:>12,}{r.loaded_rows:>12,}{r.rejected_rows:>10,}{source}")
     lines.append("-" * len(header))
     lines.append(f"{'total':<34}{result.input_rows:>12,}{result.loaded_rows:>12,}{result.rejected_rows:>10,}")
-    lines.append(f"loaded into {result.database} in {result.seconds:.1f}s")
+    shown = redact_url(result.database) if isinstance(result.database, str) else result.database
+    lines.append(f"loaded into {shown} in {result.seconds:.1f}s")
     if result.rejected_rows:
         lines.append(f"rejected rows and reasons: {REJECTS_SCHEMA}.{REJECTED_ROWS_TABLE}")
     return "\n".join(lines)
@@ -857,9 +960,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--database",
-        type=Path,
         default=None,
-        help=f"DuckDB file to load (default: $WAREHOUSE_PATH or {DEFAULT_DATABASE})",
+        help=(
+            f"DuckDB file to load (default: $WAREHOUSE_PATH or {DEFAULT_DATABASE}), "
+            "or a PostgreSQL URL postgresql://user:password@host:port/dbname"
+        ),
     )
     parser.add_argument(
         "--assume-timezone",
@@ -878,7 +983,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         datefmt="%H:%M:%S",
         stream=sys.stderr,
     )
-    database = args.database or Path(os.environ.get("WAREHOUSE_PATH") or DEFAULT_DATABASE)
+    database: str | Path = args.database or os.environ.get("WAREHOUSE_PATH") or DEFAULT_DATABASE
+    if not is_postgres_url(database):
+        database = Path(database)
     try:
         result = load(args.input, database, args.assume_timezone)
     except LoadError as exc:

@@ -83,7 +83,7 @@ listed_breakdowns as (
     -- the catalog's breakdowns of each KPI, one row each (up to 20 per KPI)
     select
         definitions.kpi_id,
-        {{ dbt.split_part('definitions.breakdowns', "'|'", 'positions.position') }} as dimension
+        {{ split_part_at('definitions.breakdowns', "'|'", 'positions.position') }} as dimension
     from definitions
     cross join positions
     where

@@ -16,3 +16,10 @@
         sha256('{{ var("pii_hash_salt", "") }}' || lower(trim({{ column_name }})))
     end
 {%- endmacro %}
+
+{#- the same hex SHA-256 as DuckDB's sha256(), so hashes agree across engines -#}
+{% macro postgres__hash_pii(column_name) -%}
+    case when {{ column_name }} is not null then
+        encode(sha256(convert_to('{{ var("pii_hash_salt", "") }}' || lower(trim({{ column_name }})), 'UTF8')), 'hex')
+    end
+{%- endmacro %}

@@ -98,6 +98,10 @@ absorbed as (
                 left_matrix.removed_channel,
                 left_matrix.from_state,
                 right_matrix.to_state
+            -- probabilities below 1e-30 are dropped (read as 0): they cannot move
+            -- the 12-decimal result, and squaring them would underflow the double,
+            -- which PostgreSQL raises as an error instead of rounding to 0
+            having sum(left_matrix.probability * right_matrix.probability) >= 1e-30
 
         ){{ ',' if not loop.last }}
     {%- endfor %}
@@ -143,10 +147,10 @@ final as (
 
     select
         channel_group,
-        round(conversion_probability, 12) as conversion_probability,
-        round(conversion_probability_without_channel, 12) as conversion_probability_without_channel,
-        round(removal_effect, 12) as removal_effect,
-        round(removal_effect / nullif(sum(removal_effect) over (), 0.0), 12) as removal_effect_share
+        {{ round_statistic('conversion_probability', 12) }} as conversion_probability,
+        {{ round_statistic('conversion_probability_without_channel', 12) }} as conversion_probability_without_channel,
+        {{ round_statistic('removal_effect', 12) }} as removal_effect,
+        {{ round_statistic('removal_effect / nullif(sum(removal_effect) over (), 0.0)', 12) }} as removal_effect_share
     from removal_effects
 
 )

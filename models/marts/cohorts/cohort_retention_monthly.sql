@@ -31,7 +31,7 @@ final as (
         months_since_first_order,
         cohort_size,
         retained_customers,
-        1.0 * retained_customers / cohort_size as retention_rate,
+        cast(retained_customers as {{ kpi_type_double() }}) / cohort_size as retention_rate,
         cumulative_net_revenue,
         cast(cumulative_net_revenue / cohort_size as {{ dbt.type_numeric() }}) as ltv_to_date
     from aggregated

@@ -50,36 +50,41 @@ cataloged as (
 
 with_previous as (
 
+    -- the same series' row one period before, read with lag() over the series
+    -- (kpi, grain, breakdown; at most one row per period) rather than a self-join,
+    -- which PostgreSQL plans as a merge join over whole series (quadratic); a gap
+    -- in the series, or a NULL breakdown value, gives no previous value
     select
-        current_period.kpi_id,
-        current_period.layer,
-        current_period.unit,
-        current_period.direction,
-        current_period.grain,
-        current_period.period_start,
-        current_period.period_end,
-        current_period.dimension,
-        current_period.dimension_value,
-        current_period.value,
-        current_period.numerator,
-        current_period.denominator,
-        previous_period.value as previous_value,
-        current_period.is_complete
-    from cataloged as current_period
-    left join cataloged as previous_period
-        on current_period.kpi_id = previous_period.kpi_id
-            and current_period.grain = previous_period.grain
-            and current_period.dimension = previous_period.dimension
-            and current_period.dimension_value = previous_period.dimension_value
-            and previous_period.period_start = cast(
-                case current_period.grain
-                    when 'day' then {{ dbt.dateadd('day', -1, 'current_period.period_start') }}
-                    when 'week' then {{ dbt.dateadd('day', -7, 'current_period.period_start') }}
-                    when 'month' then {{ dbt.dateadd('month', -1, 'current_period.period_start') }}
-                    when 'quarter' then {{ dbt.dateadd('month', -3, 'current_period.period_start') }}
-                    else {{ dbt.dateadd('year', -1, 'current_period.period_start') }}
-                end as date
-            )
+        kpi_id,
+        layer,
+        unit,
+        direction,
+        grain,
+        period_start,
+        period_end,
+        dimension,
+        dimension_value,
+        value,
+        numerator,
+        denominator,
+        case
+            when
+                dimension is not null
+                and dimension_value is not null
+                and lag(period_start) over series = cast(
+                    case grain
+                        when 'day' then {{ dbt.dateadd('day', -1, 'period_start') }}
+                        when 'week' then {{ dbt.dateadd('day', -7, 'period_start') }}
+                        when 'month' then {{ dbt.dateadd('month', -1, 'period_start') }}
+                        when 'quarter' then {{ dbt.dateadd('month', -3, 'period_start') }}
+                        else {{ dbt.dateadd('year', -1, 'period_start') }}
+                    end as date
+                )
+                then lag(value) over series
+        end as previous_value,
+        is_complete
+    from cataloged
+    window series as (partition by kpi_id, grain, dimension, dimension_value order by period_start)
 
 ),
 

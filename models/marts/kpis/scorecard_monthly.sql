@@ -129,9 +129,9 @@ scored as (
         cast(weights.weight as {{ kpi_type_double() }}) as weight,
         -- rounded to 4 decimals: the points are for reading, and rounding keeps
         -- 0.5 x 1.2 x 100 at exactly 60
-        round(
-            cast(weights.weight as {{ kpi_type_double() }}) * capped.capped_achievement * 100, 4
-        ) as weighted_points
+        {{ round_statistic(
+            'cast(weights.weight as ' ~ kpi_type_double() ~ ') * capped.capped_achievement * 100', 4
+        ) }} as weighted_points
     from role_months
     inner join weights
         on role_months.role = weights.role
@@ -164,7 +164,7 @@ final as (
         ) as kpis_without_achievement,
         case
             when sum(case when capped_achievement is null then 1 else 0 end) over (partition by role, month_start) = 0
-                then round(sum(weighted_points) over (partition by role, month_start), 4)
+                then {{ round_statistic('sum(weighted_points) over (partition by role, month_start)', 4) }}
         end as role_score
     from scored
 

@@ -39,9 +39,9 @@ final as (
         retained_d1,
         retained_d7,
         retained_d30,
-        retained_d1 * 1.0 / nullif(cohort_size, 0) as retention_d1,
-        retained_d7 * 1.0 / nullif(cohort_size, 0) as retention_d7,
-        retained_d30 * 1.0 / nullif(cohort_size, 0) as retention_d30
+        cast(retained_d1 as {{ kpi_type_double() }}) / nullif(cohort_size, 0) as retention_d1,
+        cast(retained_d7 as {{ kpi_type_double() }}) / nullif(cohort_size, 0) as retention_d7,
+        cast(retained_d30 as {{ kpi_type_double() }}) / nullif(cohort_size, 0) as retention_d30
     from cohorts
 
 )

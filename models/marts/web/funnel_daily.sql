@@ -28,12 +28,18 @@ final as (
         bounce_sessions,
 
         -- step rates
-        sessions_reaching_product_view * 1.0 / nullif(sessions, 0) as product_view_rate,
-        sessions_reaching_add_to_cart * 1.0 / nullif(sessions_reaching_product_view, 0) as add_to_cart_rate,
-        sessions_reaching_begin_checkout * 1.0 / nullif(sessions_reaching_add_to_cart, 0) as begin_checkout_rate,
-        sessions_reaching_purchase * 1.0 / nullif(sessions_reaching_begin_checkout, 0) as purchase_rate,
-        purchase_sessions * 1.0 / nullif(sessions, 0) as session_conversion_rate,
-        bounce_sessions * 1.0 / nullif(sessions, 0) as bounce_rate
+        cast(sessions_reaching_product_view as {{ kpi_type_double() }})
+        / nullif(sessions, 0) as product_view_rate,
+        cast(sessions_reaching_add_to_cart as {{ kpi_type_double() }})
+        / nullif(sessions_reaching_product_view, 0) as add_to_cart_rate,
+        cast(sessions_reaching_begin_checkout as {{ kpi_type_double() }})
+        / nullif(sessions_reaching_add_to_cart, 0) as begin_checkout_rate,
+        cast(sessions_reaching_purchase as {{ kpi_type_double() }})
+        / nullif(sessions_reaching_begin_checkout, 0) as purchase_rate,
+        cast(purchase_sessions as {{ kpi_type_double() }})
+        / nullif(sessions, 0) as session_conversion_rate,
+        cast(bounce_sessions as {{ kpi_type_double() }})
+        / nullif(sessions, 0) as bounce_rate
     from funnel_days
 
 )
