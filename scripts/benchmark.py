@@ -1,8 +1,8 @@
 """Benchmark the warehouse at several data scales: generate, load, dbt build, and the DuckDB floor.
 
 For every scale it generates a data set, loads it through the raw contract,
-runs `dbt build --full-refresh`, then one "incremental day" (see below), and
-records per step the wall time and the peak memory (maximum resident set size)
+runs `dbt build --full-refresh` (unit tests excluded, see DAILY_BUILD), then
+one "incremental day" (see below), and records per step the wall time and the peak memory (maximum resident set size)
 of the step's own process tree: each step is a child process waited for with
 `os.wait4`, whose resource usage covers the child and everything it waited for.
 It also counts the rows of every raw table and every mart.
@@ -11,13 +11,18 @@ The floor: the compiled SQL of every model (from the manifest of that build),
 run in DAG order as `create or replace table|view ... as <sql>` in one DuckDB
 connection on a copy of the freshly loaded raw data, without dbt. The gap
 between that and `dbt build` is dbt's overhead plus what dbt does on top
-(548 data tests, 35 unit tests, contracts, docs persisted as comments).
+(the data tests, contracts, docs persisted as comments).
 
-The incremental day: when the project has no incremental models, it runs
-`dbt build` a second time on the same data and labels the column
-"rebuild, no incremental models yet"; with incremental models it runs
-`dbt build` without --full-refresh on the same data (no new day is loaded: that
-needs the generator's increment mode wired in here).
+The incremental day: the data set is cut into two daily deliveries with
+scripts/generate_increment.py, the shop as known at the end of its second-last
+day and at the end of its last day (late and changed rows included). The
+full build and the floor run on the first delivery; then the second delivery
+is loaded ("load increment") and `dbt build` runs without --full-refresh: the
+incremental models add the new day and rebuild the lookback window, every
+other model is rebuilt, and every data test runs again. Both builds leave out
+the unit tests (DAILY_BUILD: they test the SQL, not the data, and belong to
+CI). Where each build spends its time (incremental models, other models, data
+tests, seeds) is recorded from dbt's run_results.json.
 
 Results go to benchmarks/results.json (merged: scales not run this time keep
 their earlier entries) and benchmarks/results.md (rendered from the JSON).
@@ -46,8 +51,16 @@ import duckdb
 log = logging.getLogger("benchmark")
 ROOT = Path(__file__).resolve().parent.parent
 
-REBUILD_LABEL = "rebuild, no incremental models yet"
-INCREMENTAL_LABEL = "incremental run on the same data (no new day loaded)"
+INCREMENTAL_LABEL = (
+    "`dbt build` without --full-refresh after loading one more daily delivery "
+    "(scripts/generate_increment.py: late and changed rows included)"
+)
+SKIPPED_LABEL = "not run (--no-incremental)"
+# What a scheduled production run executes, full refresh or daily: models, seeds,
+# snapshots and data tests. Unit tests check the SQL's logic on fixed fixtures,
+# not the data; dbt recommends running them in development and CI only, and
+# `make test` does (their cost does not grow with the data).
+DAILY_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 @dataclass
@@ -147,6 +160,40 @@ def model_seconds(run_results: dict[str, Any]) -> float:
     )
 
 
+def seconds_by_kind(run_results: dict[str, Any], manifest: dict[str, Any]) -> dict[str, float]:
+    """dbt's execution time of one run, summed per kind of node (threads add up, so not wall time)."""
+    kinds: dict[str, float] = {}
+    for result in run_results["results"]:
+        uid = result["unique_id"]
+        node = manifest["nodes"].get(uid, {})
+        if uid.startswith("model."):
+            materialized = node.get("config", {}).get("materialized")
+            kind = "incremental models" if materialized == "incremental" else "other models"
+        elif uid.startswith("unit_test."):
+            kind = "unit tests"
+        elif uid.startswith("test."):
+            kind = "data tests"
+        else:
+            kind = uid.split(".", 1)[0] + "s"
+        kinds[kind] = kinds.get(kind, 0.0) + result["execution_time"]
+    return {kind: round(seconds, 2) for kind, seconds in sorted(kinds.items())}
+
+
+def slowest_nodes(run_results: dict[str, Any], count: int = 5) -> dict[str, float]:
+    """The run's slowest nodes by dbt's execution time, by name."""
+    ranked = sorted(run_results["results"], key=lambda r: -r["execution_time"])[:count]
+    return {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2) for r in ranked}
+
+
+def last_day(data_dir: Path) -> dt.date:
+    """The generated data set's last day, from its ground_truth.json."""
+    truth = json.loads((data_dir / "ground_truth.json").read_text())
+    end = truth.get("planted", {}).get("end_date")
+    if not end:
+        raise SystemExit(f"{data_dir}/ground_truth.json has no end_date")
+    return dt.date.fromisoformat(end)
+
+
 def run_floor(manifest_path: Path, snapshot: Path, built: Path) -> dict[str, Any]:
     """Run every model's compiled SQL in DAG order in one connection; returns the timings.
 
@@ -238,7 +285,7 @@ def git_commit() -> str:
 
 
 def benchmark_scale(
-    scale: float, seed: int, work_dir: Path, keep: bool, second_build: bool = True
+    scale: float, seed: int, work_dir: Path, keep: bool, incremental: bool = True
 ) -> dict[str, Any]:
     """Every measured step at one scale; returns that scale's result entry."""
     slug = scale_slug(scale)
@@ -248,7 +295,9 @@ def benchmark_scale(
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     for path in (warehouse, snapshot):
         discard(path)
-    shutil.rmtree(data_dir, ignore_errors=True)
+    deliveries = [data_dir.with_name(data_dir.name + suffix) for suffix in ("_day_before", "_last_day")]
+    for path in (data_dir, *deliveries):
+        shutil.rmtree(path, ignore_errors=True)
     env = dict(os.environ)
     env["WAREHOUSE_PATH"] = str(warehouse)
     env.setdefault("DBT_PROFILES_DIR", str(ROOT))
@@ -262,20 +311,21 @@ def benchmark_scale(
     started = dt.datetime.now(dt.UTC)
     gen = [python, "scripts/generate_data.py", "--out", str(data_dir), "--scale", f"{scale:g}"]
     steps.append(run_measured("generate", [*gen, "--seed", str(seed)], env))
-    load = [python, "scripts/load_raw.py", "--input", str(data_dir), "--database", str(warehouse)]
-    steps.append(run_measured("load", load, env))
+    end = last_day(data_dir)
+    cut = [python, "scripts/generate_increment.py", "--increment-of", str(data_dir), "--through"]
+    for name, out, through in (
+        ("deliver day before", deliveries[0], end - dt.timedelta(days=1)),
+        ("deliver last day", deliveries[1], end),
+    ):
+        steps.append(run_measured(name, [*cut, str(through), "--out", str(out)], env))
+    load = [python, "scripts/load_raw.py", "--database", str(warehouse), "--input"]
+    steps.append(run_measured("load", [*load, str(deliveries[0])], env))
     shutil.copyfile(warehouse, snapshot)  # raw data only: the floor's starting point
-    steps.append(run_measured("dbt build", [dbt, "build", "--full-refresh"], env))
+    steps.append(run_measured("dbt build", [dbt, *DAILY_BUILD, "--full-refresh"], env))
     manifest_path = work_dir / "warehouse" / f"bench_{slug}.manifest.json"
     shutil.copyfile(target / "manifest.json", manifest_path)
     manifest = json.loads(manifest_path.read_text())
-    build_models = model_seconds(json.loads((target / "run_results.json").read_text()))
-    incremental_models = incremental_model_count(manifest)
-    label = INCREMENTAL_LABEL if incremental_models else REBUILD_LABEL
-    if second_build:
-        steps.append(run_measured("incremental day", [dbt, "build"], env))
-    else:
-        label = "not run (--no-second-build)"
+    full_results = json.loads((target / "run_results.json").read_text())
     floor_json = work_dir / "warehouse" / f"bench_{slug}.floor.json"
     floor_cmd = [
         python,
@@ -291,6 +341,17 @@ def benchmark_scale(
     ]
     steps.append(run_measured("floor", floor_cmd, env))
     floor = json.loads(floor_json.read_text())
+    entry_incremental: dict[str, Any] = {"label": SKIPPED_LABEL}
+    if incremental:
+        steps.append(run_measured("load increment", [*load, str(deliveries[1])], env))
+        steps.append(run_measured("incremental day", [dbt, *DAILY_BUILD], env))
+        day_results = json.loads((target / "run_results.json").read_text())
+        entry_incremental = {
+            "label": INCREMENTAL_LABEL,
+            "through": end.isoformat(),
+            "seconds_by_kind": seconds_by_kind(day_results, manifest),
+            "slowest_nodes": slowest_nodes(day_results),
+        }
     raw, marts = row_counts(warehouse)
     slowest = sorted(floor["per_model"].items(), key=lambda kv: -kv[1])[:5]
     entry = {
@@ -302,16 +363,19 @@ def benchmark_scale(
         "machine": machine(),
         "versions": tool_versions(),
         "steps": {s.name: {"seconds": s.seconds, "peak_mb": s.peak_mb} for s in steps},
-        "dbt_model_seconds": build_models,
-        "incremental_models": incremental_models,
-        "incremental_label": label,
+        "dbt_model_seconds": model_seconds(full_results),
+        "full_build_seconds_by_kind": seconds_by_kind(full_results, manifest),
+        "incremental_models": incremental_model_count(manifest),
+        "incremental_label": entry_incremental["label"],
+        "incremental": entry_incremental,
         "floor_models": floor["models"],
         "floor_slowest_models": dict(slowest),
         "raw_rows": raw,
         "mart_rows": marts,
     }
     if not keep:
-        shutil.rmtree(data_dir, ignore_errors=True)
+        for path in (data_dir, *deliveries):
+            shutil.rmtree(path, ignore_errors=True)
         for path in (warehouse, snapshot):
             discard(path)
         for path in (manifest_path, floor_json):
@@ -360,20 +424,23 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines.append("")
     lines.append(
         "| scale | raw rows | generate s | load s (peak) | dbt build --full-refresh s (peak) "
-        "| incremental day s (peak) | floor: compiled SQL, no dbt s (peak) | dbt model time s | mart rows |"
+        "| floor: compiled SQL, no dbt s (peak) | load increment s | incremental day s (peak) "
+        "| dbt model time s | mart rows |"
     )
-    lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for e in entries:
         st = e["steps"]
         lines.append(
-            "| {scale:g} | {raw:,} | {gen} | {load} | {build} | {inc} | {floor} | {models} | {marts:,} |".format(
+            "| {scale:g} | {raw:,} | {gen} | {load} | {build} | {floor} | {load_inc} | {inc} "
+            "| {models} | {marts:,} |".format(
                 scale=e["scale"],
                 raw=sum(e["raw_rows"].values()),
                 gen=_s(st["generate"]["seconds"]),
                 load=_step(st, "load"),
                 build=_step(st, "dbt build"),
-                inc=_step(st, "incremental day"),
                 floor=_step(st, "floor"),
+                load_inc=_s(st["load increment"]["seconds"]) if "load increment" in st else "-",
+                inc=_step(st, "incremental day"),
                 models=_s(e["dbt_model_seconds"]),
                 marts=sum(e["mart_rows"].values()),
             )
@@ -382,12 +449,16 @@ def render_markdown(results: dict[str, Any]) -> str:
     labels = sorted({e["incremental_label"] for e in entries})
     lines.append(f"Incremental day: {'; '.join(labels)}.")
     lines.append(
+        "Generate: the whole history; it is then cut into the deliveries through the second-last "
+        "and the last day (not in the table; see the JSON). Load: the first delivery. "
         "Floor: every model's compiled SQL run in DAG order as `create or replace table|view` "
         "in one DuckDB connection on the freshly loaded raw data (models only: no data tests, "
         "unit tests, contracts or persisted docs). dbt model time: the sum of dbt's own "
         "execution time of the models in the full build (it runs 2 threads, so it can exceed "
         "the part of the wall time spent on models)."
     )
+    lines.append("")
+    lines.append(render_breakdown(entries))
     lines.append("")
     lines.append(render_ratios(entries))
     lines.append("## Rows per table")
@@ -409,6 +480,39 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines.append(f"- scale {e['scale']:g}: {slow}")
     lines.append("")
     return "\n".join(lines)
+
+
+def render_breakdown(entries: list[dict[str, Any]]) -> str:
+    """Where the full build and the incremental day spend dbt's execution time, per kind of node."""
+    rows = [e for e in entries if e.get("full_build_seconds_by_kind")]
+    if not rows:
+        return ""
+    kinds = sorted({k for e in rows for run in ("full", "day") for k in _kinds(e, run)})
+    lines = [
+        "dbt execution time per kind of node, full build / incremental day (seconds, summed over "
+        "dbt's 2 threads):",
+        "",
+        "| scale | " + " | ".join(kinds) + " |",
+        "|---:|" + "---:|" * len(kinds),
+    ]
+    for e in rows:
+        full, day = _kinds(e, "full"), _kinds(e, "day")
+        cells = [f"{_s(full[k]) if k in full else '-'} / {_s(day[k]) if k in day else '-'}" for k in kinds]
+        lines.append(f"| {e['scale']:g} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for e in rows:
+        slow = e.get("incremental", {}).get("slowest_nodes")
+        if slow:
+            text = ", ".join(f"{name} {sec:.1f}" for name, sec in slow.items())
+            lines.append(f"- scale {e['scale']:g}, slowest nodes of the incremental day: {text}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _kinds(entry: dict[str, Any], run: str) -> dict[str, float]:
+    if run == "full":
+        return entry.get("full_build_seconds_by_kind") or {}
+    return entry.get("incremental", {}).get("seconds_by_kind") or {}
 
 
 def render_ratios(entries: list[dict[str, Any]]) -> str:
@@ -446,9 +550,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=Path("."), help="data/ and warehouse/ go under it")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and warehouses")
     parser.add_argument(
-        "--no-second-build",
+        "--no-incremental",
         action="store_true",
-        help="skip the incremental-day step (while it is only a rebuild, it repeats the full build)",
+        help="skip loading the last day and the incremental build",
     )
     parser.add_argument("--render-only", action="store_true", help="re-render <out>.md from <out>.json")
     # internal: the floor, run as its own process so that its memory is measured like a step
@@ -472,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             parser.error(str(exc))
         for scale in scales:
-            entry = benchmark_scale(scale, args.seed, args.work_dir, args.keep, not args.no_second_build)
+            entry = benchmark_scale(scale, args.seed, args.work_dir, args.keep, not args.no_incremental)
             old = merge_results(old, [entry])
             json_path.parent.mkdir(parents=True, exist_ok=True)
             json_path.write_text(json.dumps(old, indent=2) + "\n")  # after each scale: a crash keeps the rest

@@ -100,8 +100,9 @@ def _entry(scale: float, build: float, raw: int, date: str = "2026-11-21") -> di
             "generate": 1.0,
             "load": 2.0,
             "dbt build": build,
-            "incremental day": build / 2,
             "floor": build / 4,
+            "load increment": 2.5,
+            "incremental day": build / 2,
         }.items()
     }
     return {
@@ -111,7 +112,13 @@ def _entry(scale: float, build: float, raw: int, date: str = "2026-11-21") -> di
         "versions": {"dbt-core": "1.12.0", "dbt-duckdb": "1.11.1", "duckdb": "2.0.0"},
         "steps": steps,
         "dbt_model_seconds": build / 3,
-        "incremental_label": benchmark.REBUILD_LABEL,
+        "incremental_label": benchmark.INCREMENTAL_LABEL,
+        "full_build_seconds_by_kind": {"data tests": build / 2, "other models": build / 3},
+        "incremental": {
+            "label": benchmark.INCREMENTAL_LABEL,
+            "seconds_by_kind": {"data tests": build / 4, "incremental models": 1.0, "other models": 2.0},
+            "slowest_nodes": {"kpi_values": 0.75},
+        },
         "floor_slowest_models": {"fct_sessions": 1.5},
         "raw_rows": {"web_events": raw, "orders": raw // 10},
         "mart_rows": {"kpi_values": 100},
@@ -129,21 +136,56 @@ def test_render_markdown_has_one_row_per_scale_ratios_and_row_counts() -> None:
     text = benchmark.render_markdown({"scales": [_entry(1, 10.0, 1000), _entry(3, 30.0, 3000)]})
     assert "Measured 2026-11-21" in text
     assert (
-        "| 1 | 1,100 | 1.0 | 2.0 (2.0 GB) | 10.0 (2.0 GB) | 5.0 (2.0 GB) | 2.5 (2.0 GB) | 3.3 | 100 |" in text
+        "| 1 | 1,100 | 1.0 | 2.0 (2.0 GB) | 10.0 (2.0 GB) | 2.5 (2.0 GB) | 2.5 | 5.0 (2.0 GB) | 3.3 | 100 |"
+        in text
     )
     assert "| 3 | 3.00 | 3.00 | 3.00 | 0.50 | 4.00 |" in text  # data, build, floor, incr/full, build/floor
     assert "| raw.web_events | 1,000 | 3,000 |" in text
     assert "| marts.kpi_values | 100 | 100 |" in text
-    assert benchmark.REBUILD_LABEL in text
+    assert benchmark.INCREMENTAL_LABEL in text
+    # where the time goes: full / incremental day per kind of node, '-' where a run had none
+    assert "| scale | data tests | incremental models | other models |" in text
+    assert "| 3 | 15.0 / 7.5 | - / 1.0 | 10.0 / 2.0 |" in text
+    assert "scale 3, slowest nodes of the incremental day: kpi_values 0.8" in text
 
 
-def test_render_markdown_marks_a_skipped_second_build() -> None:
+def test_render_markdown_marks_a_skipped_incremental_day() -> None:
     entry = _entry(3, 30.0, 3000)
-    del entry["steps"]["incremental day"]
+    del entry["steps"]["incremental day"], entry["steps"]["load increment"], entry["incremental"]
     text = benchmark.render_markdown({"scales": [_entry(1, 10.0, 1000), entry]})
-    assert "| 3 | 3,300 | 1.0 | 2.0 (2.0 GB) | 30.0 (2.0 GB) | - | 7.5 (2.0 GB) | 10.0 | 100 |" in text
+    assert "| 3 | 3,300 | 1.0 | 2.0 (2.0 GB) | 30.0 (2.0 GB) | 7.5 (2.0 GB) | - | - | 10.0 | 100 |" in text
     assert "| 3 | 3.00 | 3.00 | 3.00 | - | 4.00 |" in text
 
 
 def test_render_markdown_without_results() -> None:
     assert "No results yet" in benchmark.render_markdown({"scales": []})
+
+
+def test_seconds_by_kind_splits_models_by_materialization_and_tests_by_kind() -> None:
+    manifest = _manifest(_model("a", []), _model("b", [], "incremental"))
+    run_results = {
+        "results": [
+            {"unique_id": "model.p.a", "execution_time": 1.0},
+            {"unique_id": "model.p.b", "execution_time": 2.0},
+            {"unique_id": "test.p.unique_c", "execution_time": 0.5},
+            {"unique_id": "test.p.not_null_c", "execution_time": 0.25},
+            {"unique_id": "unit_test.p.a.formula", "execution_time": 0.125},
+            {"unique_id": "seed.p.calendar", "execution_time": 0.0625},
+        ]
+    }
+    assert benchmark.seconds_by_kind(run_results, manifest) == {
+        "data tests": 0.75,
+        "incremental models": 2.0,
+        "other models": 1.0,
+        "seeds": 0.06,
+        "unit tests": 0.12,
+    }
+    assert list(benchmark.slowest_nodes(run_results, 2)) == ["b", "a"]
+
+
+def test_last_day_reads_the_ground_truth(tmp_path) -> None:
+    (tmp_path / "ground_truth.json").write_text('{"planted": {"end_date": "2025-12-31"}}')
+    assert str(benchmark.last_day(tmp_path)) == "2025-12-31"
+    (tmp_path / "ground_truth.json").write_text("{}")
+    with pytest.raises(SystemExit, match="no end_date"):
+        benchmark.last_day(tmp_path)
