@@ -27,12 +27,16 @@ START, LAST_DAY = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
 INCREMENTS = 3
 
 
-def _run(cmd: list[str], database: Path) -> None:
+def _env(database: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         WAREHOUSE_PATH=str(database), DBT_PROFILES_DIR=str(ROOT), DBT_SEND_ANONYMOUS_USAGE_STATS="False"
     )
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return env
+
+
+def _run(cmd: list[str], database: Path) -> None:
+    result = subprocess.run(cmd, cwd=ROOT, env=_env(database), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
 
@@ -55,14 +59,19 @@ def _deliver(full: Path, through: dt.date, workdir: Path) -> Path:
     return out
 
 
-def _load_and_build(data: Path, database: Path, target: Path, *flags: str) -> None:
+def _load_and_build_commands(data: Path, database: Path, target: Path, *flags: str) -> list[list[str]]:
     """Replace raw with one delivery, then build the models (and seeds when asked; tests are make test's job)."""
     python = sys.executable
     dbt = str(Path(python).parent / "dbt")
-    _run([python, "scripts/load_raw.py", "--input", str(data), "--database", str(database)], database)
-    _run(
-        [dbt, "build", "--quiet", "--resource-type", "model", "--target-path", str(target), *flags], database
-    )
+    return [
+        [python, "scripts/load_raw.py", "--input", str(data), "--database", str(database)],
+        [dbt, "build", "--quiet", "--resource-type", "model", "--target-path", str(target), *flags],
+    ]
+
+
+def _load_and_build(data: Path, database: Path, target: Path, *flags: str) -> None:
+    for cmd in _load_and_build_commands(data, database, target, *flags):
+        _run(cmd, database)
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +97,29 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         workdir / "unused.duckdb",
     )
     incremental, refreshed = workdir / "incremental.duckdb", workdir / "refreshed.duckdb"
-    target = workdir / "target"
     first = LAST_DAY - dt.timedelta(days=INCREMENTS)
-    _load_and_build(_deliver(full, first, workdir), incremental, target, "--resource-type", "seed")
-    for k in range(1, INCREMENTS + 1):
-        last = _deliver(full, first + dt.timedelta(days=k), workdir)
-        _load_and_build(last, incremental, target)
-    _load_and_build(last, refreshed, target, "--resource-type", "seed", "--full-refresh")
+    deliveries = [_deliver(full, first + dt.timedelta(days=k), workdir) for k in range(INCREMENTS + 1)]
+    # The full refresh on the last delivery runs beside the incremental chain (its
+    # own database and target path): the two share nothing, and the machine has 2 cores.
+    load, build = _load_and_build_commands(
+        deliveries[-1], refreshed, workdir / "target_refreshed", "--resource-type", "seed", "--full-refresh"
+    )
+    _run(load, refreshed)
+    refresh = subprocess.Popen(
+        build, cwd=ROOT, env=_env(refreshed), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        target = workdir / "target"
+        _load_and_build(deliveries[0], incremental, target, "--resource-type", "seed")
+        for delivery in deliveries[1:]:
+            _load_and_build(delivery, incremental, target)
+    except BaseException:
+        refresh.kill()
+        refresh.communicate()
+        raise
+    output, _ = refresh.communicate()
+    if refresh.returncode != 0:
+        raise RuntimeError(f"{' '.join(build)} failed:\n{output[-6000:]}")
     return incremental, refreshed
 
 

@@ -41,15 +41,7 @@ rolled_up as (
 
 grains as (
 
-    select 'day' as grain
-    union all
-    select 'week' as grain
-    union all
-    select 'month' as grain
-    union all
-    select 'quarter' as grain
-    union all
-    select 'year' as grain
+    {{ kpi_grains_select() }}
 
 ),
 
@@ -251,13 +243,7 @@ periods as (
 
     select
         grains.grain,
-        case grains.grain
-            when 'day' then dates.date_day
-            when 'week' then dates.iso_week_start_date
-            when 'month' then dates.month_start_date
-            when 'quarter' then dates.quarter_start_date
-            else dates.year_start_date
-        end as period_start
+        {{ kpi_period_start('grains.grain', 'dates') }} as period_start
     from dates
     cross join grains
 

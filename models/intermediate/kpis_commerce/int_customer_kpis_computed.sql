@@ -20,13 +20,7 @@
 {%- set customer_dimensions = var(
     'kpis_commerce_computed_dimensions', ['acquisition_channel_group', 'country_code']
 ) -%}
-{%- set grain_columns = {
-    'day': 'date_day',
-    'week': 'iso_week_start_date',
-    'month': 'month_start_date',
-    'quarter': 'quarter_start_date',
-    'year': 'year_start_date',
-} -%}
+{%- set grain_columns = kpi_grain_start_columns() -%}
 {%- set period_grains = ['month', 'quarter', 'year'] -%}
 {%- set period_grain_list = "'" ~ period_grains | join("', '") ~ "'" -%}
 {%- set kpis = {

@@ -5,13 +5,7 @@
     emitted for the total and for each support channel seen; a period without an
     answered ticket has a NULL value (a percentile of nothing is unknown, not 0).
     numerator and denominator are NULL: a percentile has neither. -#}
-{%- set grains = [
-    ('day', 'date_day'),
-    ('week', 'iso_week_start_date'),
-    ('month', 'month_start_date'),
-    ('quarter', 'quarter_start_date'),
-    ('year', 'year_start_date'),
-] -%}
+{%- set grains = kpi_grain_start_columns().items() -%}
 {%- set percentiles = [
     ('first_response_time_s_median', 'p50_seconds'),
     ('first_response_time_s_p90', 'p90_seconds'),

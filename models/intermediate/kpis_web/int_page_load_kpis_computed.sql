@@ -7,13 +7,7 @@
     total row (value NULL without any page load), device rows only where there
     are page loads. A percentile is not additive, so numerator and denominator
     are NULL. -#}
-{%- set grains = [
-    ('day', 'date_day'),
-    ('week', 'iso_week_start_date'),
-    ('month', 'month_start_date'),
-    ('quarter', 'quarter_start_date'),
-    ('year', 'year_start_date'),
-] %}
+{%- set grains = kpi_grain_start_columns().items() -%}
 with
 
 events as (

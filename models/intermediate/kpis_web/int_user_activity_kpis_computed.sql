@@ -11,13 +11,7 @@
     users active in the ISO week / calendar month.
     A row whose window or period starts before the first activity day has
     is_complete = false. -#}
-{%- set grains = [
-    ('day', 'date_day'),
-    ('week', 'iso_week_start_date'),
-    ('month', 'month_start_date'),
-    ('quarter', 'quarter_start_date'),
-    ('year', 'year_start_date'),
-] %}
+{%- set grains = kpi_grain_start_columns().items() -%}
 {%- set windows = [('wau', 7, 'week', 'iso_week_start_date'), ('mau', 30, 'month', 'month_start_date')] %}
 with
 
