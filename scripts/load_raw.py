@@ -883,7 +883,9 @@ def _write_spark(
     try:
         spark = spark_local.session(directory)
     except Exception as exc:
-        raise LoadError(f"spark:{directory}: cannot start Spark ({str(exc).strip().splitlines()[0]})") from exc
+        raise LoadError(
+            f"spark:{directory}: cannot start Spark ({str(exc).strip().splitlines()[0]})"
+        ) from exc
 
     def replace(
         schema: str,
@@ -919,9 +921,11 @@ def _write_spark(
                     f"FROM {_ident('_final_' + spec.name)} WHERE _reason IS NULL"
                 )
             else:
-                select = "SELECT " + ", ".join(
-                    f"CAST(NULL AS {c.duckdb_type}) AS {_ident(c.name)}" for c in spec.columns
-                ) + " WHERE false"
+                select = (
+                    "SELECT "
+                    + ", ".join(f"CAST(NULL AS {c.duckdb_type}) AS {_ident(c.name)}" for c in spec.columns)
+                    + " WHERE false"
+                )
             descriptions = {c.name: c.description for c in spec.columns}
             replace(RAW_SCHEMA, spec.name, columns, select, spec.description, descriptions)
             log.debug("wrote %s.%s in %.2fs", RAW_SCHEMA, spec.name, time.perf_counter() - started)
@@ -935,9 +939,18 @@ def _write_spark(
             REJECTED_ROWS_COLUMNS,
         )
         summary_rows = ", ".join(
-            "(" + ", ".join([_lit(r.table), _lit(r.source_file) if r.source_file else "NULL",
-                             str(r.input_rows), str(r.loaded_rows), str(r.rejected_rows),
-                             f"TIMESTAMP {_lit(loaded_at.isoformat(sep=' '))}"]) + ")"
+            "("
+            + ", ".join(
+                [
+                    _lit(r.table),
+                    _lit(r.source_file) if r.source_file else "NULL",
+                    str(r.input_rows),
+                    str(r.loaded_rows),
+                    str(r.rejected_rows),
+                    f"TIMESTAMP {_lit(loaded_at.isoformat(sep=' '))}",
+                ]
+            )
+            + ")"
             for r in results
         )
         summary_columns = _spark_columns(LOAD_SUMMARY_DDL)
@@ -1061,7 +1074,11 @@ def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UT
 
             with tempfile.TemporaryDirectory(prefix="load_raw_") as workdir:
                 _write_spark(
-                    con, warehouse_dir(database[len(SPARK_SCHEME) :] or None), results, staged, loaded_at,
+                    con,
+                    warehouse_dir(database[len(SPARK_SCHEME) :] or None),
+                    results,
+                    staged,
+                    loaded_at,
                     Path(workdir),
                 )
         else:

@@ -11,24 +11,6 @@
     {{ return(adapter.dispatch('markov_absorbed', 'ecommerce_kpi')(matrix_0, squarings, matrix_0_ctes)) }}
 {%- endmacro %}
 
-{% macro markov_squaring(previous) -%}
-    select
-        left_matrix.removed_channel,
-        left_matrix.from_state,
-        right_matrix.to_state,
-        sum(left_matrix.probability * right_matrix.probability) as probability
-    from {{ previous }} as left_matrix
-    inner join {{ previous }} as right_matrix
-        on
-            coalesce(left_matrix.removed_channel, '') = coalesce(right_matrix.removed_channel, '')
-            and left_matrix.to_state = right_matrix.from_state
-    group by
-        left_matrix.removed_channel,
-        left_matrix.from_state,
-        right_matrix.to_state
-    having sum(left_matrix.probability * right_matrix.probability) >= 1e-30
-{%- endmacro %}
-
 {#- One query: the squarings as nested CTEs (DuckDB, PostgreSQL). -#}
 {% macro default__markov_absorbed(matrix_0, squarings, matrix_0_ctes) -%}
     with

@@ -9,9 +9,13 @@
     its share = removal effect / the sum over channels. Rounded to 12 decimals,
     below which float noise of the squaring lies. -#}
 {%- set squarings = [var('attribution_markov_squarings', 20) | int, 1] | max %}
-{#- the CTEs up to the chain's matrix (matrix_0), kept as text: Spark runs
-    them as a statement of their own (markov_absorbed) -#}
-{%- set matrix_0_ctes %}
+{#- the CTEs up to the chain's matrix (matrix_0) are also kept as text
+    (matrix_0_text.ctes): Spark runs them as a statement of their own
+    (markov_absorbed) -#}
+{%- set matrix_0_text = namespace(ctes='') %}
+with
+
+{% call capture_text(matrix_0_text) -%}
 transitions as (
 
     select * from {{ ref('int_markov_transitions_counted') }}
@@ -76,14 +80,12 @@ matrix_0 as (
     cross join absorbing_states as absorbing
 
 )
-{%- endset %}
-with
-{{ matrix_0_ctes }},
+{%- endcall %},
 
 absorbed as (
 
     -- the chain after 2^squarings steps, from start to conversion
-    {{ markov_absorbed('matrix_0', squarings, matrix_0_ctes) }}
+    {{ markov_absorbed('matrix_0', squarings, matrix_0_text.ctes) }}
 
 ),
 
