@@ -9,6 +9,8 @@ VENV       := .venv
 PY         := $(VENV)/bin/python
 DBT        := $(VENV)/bin/dbt
 STAMP      := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+# the Spark target's extra packages (pyspark is ~450 MB): only the spark targets install them
+SPARK_STAMP := $(VENV)/.spark-installed-$(shell cat requirements.lock requirements-spark.txt | sha1sum | cut -c1-12)
 
 # dbt reads the repository's own profiles.yml; telemetry off (offline it costs ~2.5 s a call)
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -31,7 +33,7 @@ DASHBOARD_SCREENSHOTS ?= artifacts/dashboard
 MF             := $(VENV)/bin/mf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock bench postgres-server test-engines
+.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock bench postgres-server test-engines java spark-install test-spark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -134,3 +136,19 @@ test-engines: $(STAMP) postgres-server  ## engine parity: the small data set bui
 	scripts/pg_local.sh start
 	ENGINES=postgres $(PY) -m pytest -q tests/test_engines.py; status=$$?; \
 		scripts/pg_local.sh stop; exit $$status
+
+# --- Spark (issue 7): dbt-spark's session method runs a local Spark (pyspark,
+# Java 17) inside the dbt process; tables and the Derby metastore live under
+# SPARK_WAREHOUSE_DIR (default warehouse/spark)
+java:  ## install a Java 17 runtime (Debian package) for Spark, if there is no java
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	rm -f $(VENV)/.spark-installed-* && touch $@
+
+spark-install: $(SPARK_STAMP) java  ## install dbt-spark and pyspark (requirements-spark.txt) and Java 17 for the spark target
+
+test-spark: $(SPARK_STAMP) java  ## Spark parity: the small data set built on DuckDB and on local Spark, KPI marts compared
+	ENGINES=spark $(PY) -m pytest -q tests/test_engines.py

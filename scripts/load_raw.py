@@ -21,6 +21,17 @@ the run before anything is written and exits with code 2.
 for the ``postgres`` dbt target): the files are checked in DuckDB exactly as
 above, and the result is copied with ``COPY ... FROM STDIN`` (psycopg2, which
 dbt-postgres installs) into the same schemas, in one PostgreSQL transaction.
+
+``--database spark:DIR`` (or just ``spark:`` for ``$SPARK_WAREHOUSE_DIR`` or
+``warehouse/spark``) loads the local Spark catalog the ``spark`` dbt target reads
+(scripts/spark_local.py: tables under ``DIR/tables``, the Derby metastore in
+``DIR/metastore_db``; needs ``make spark-install`` and Java 17). The files are
+checked in DuckDB exactly as above; DuckDB writes each checked table to a
+Parquet file, and a local SparkSession with the profile's settings replaces the
+Spark tables (``raw.*``, ``raw_rejects.*``, parquet, no NOT NULL: Spark's
+parquet tables take no constraints) from them. Spark has no multi-table
+transaction: everything is checked before the first table is replaced, so only
+an engine failure mid-write can leave a partial load; re-running replaces it.
 """
 
 from __future__ import annotations
@@ -820,6 +831,147 @@ def _write_postgres(
         pg.close()
 
 
+SPARK_SCHEME = "spark:"
+
+
+def is_spark_target(database: str | Path) -> bool:
+    """True when ``--database`` names a local Spark warehouse (``spark:`` or ``spark:DIR``)."""
+    return str(database).startswith(SPARK_SCHEME)
+
+
+def _spark_type(column_type: str) -> str:
+    """Spark's spelling of a contract (DuckDB) type: VARCHAR needs a length there, STRING does not."""
+    return "STRING" if column_type.upper() == "VARCHAR" else column_type
+
+
+def _spark_lit(value: str) -> str:
+    """A Spark SQL string literal (Spark reads backslash escapes inside quotes)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _spark_columns(ddl: str) -> list[tuple[str, str]]:
+    """(name, Spark type) pairs of a ``name TYPE [NOT NULL], ...`` column list."""
+    columns = []
+    for part in re.split(r",\s*(?![^()]*\))", ddl):
+        name, column_type = part.strip().split(" ", 1)
+        column_type = re.sub(r"\s+NOT NULL$", "", column_type.strip(), flags=re.IGNORECASE)
+        columns.append((name.strip('"'), _spark_type(column_type)))
+    return columns
+
+
+def _write_spark(
+    con: duckdb.DuckDBPyConnection,
+    directory: str,
+    results: list[TableResult],
+    staged: dict[str, _Source],
+    loaded_at: dt.datetime,
+    workdir: Path,
+) -> None:
+    """Replace the raw layer and the rejects in the local Spark catalog.
+
+    DuckDB writes each table to Parquet; Spark (same settings as the dbt
+    profile) drops and recreates the table (parquet, with the comments) and
+    inserts the file, every column cast to its Spark type (DuckDB's naive
+    TIMESTAMP reads as TIMESTAMP_NTZ and becomes a UTC TIMESTAMP).
+    """
+    from scripts import spark_local
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise LoadError("a Spark --database needs pyspark (make spark-install)") from exc
+    try:
+        spark = spark_local.session(directory)
+    except Exception as exc:
+        raise LoadError(
+            f"spark:{directory}: cannot start Spark ({str(exc).strip().splitlines()[0]})"
+        ) from exc
+
+    def replace(
+        schema: str,
+        table: str,
+        columns: list[tuple[str, str]],
+        select_sql: str,
+        description: str,
+        column_descriptions: dict[str, str],
+    ) -> None:
+        path = workdir / f"{schema}.{table}.parquet"
+        con.execute(f"COPY ({select_sql}) TO {_lit(str(path))} (FORMAT parquet)")
+        target = f"`{schema}`.`{table}`"
+        ddl = ", ".join(
+            f"`{name}` {column_type} COMMENT {_spark_lit(column_descriptions.get(name, ''))}"
+            for name, column_type in columns
+        )
+        spark.sql(f"DROP TABLE IF EXISTS {target}")
+        spark.sql(f"CREATE TABLE {target} ({ddl}) USING parquet COMMENT {_spark_lit(description)}")
+        casts = ", ".join(f"cast(`{name}` as {column_type}) as `{name}`" for name, column_type in columns)
+        spark.sql(f"INSERT INTO {target} SELECT {casts} FROM parquet.`{path.resolve()}`")
+
+    try:
+        for schema in (RAW_SCHEMA, REJECTS_SCHEMA):
+            spark.sql(f"CREATE DATABASE IF NOT EXISTS `{schema}`")
+        for spec in TABLES.values():
+            started = time.perf_counter()
+            names = [c.name for c in spec.columns]
+            columns = [(c.name, _spark_type(c.duckdb_type)) for c in spec.columns]
+            source = staged.get(spec.name)
+            if source is not None:
+                select = (
+                    f"SELECT {', '.join(_ident(c) for c in names)} "
+                    f"FROM {_ident('_final_' + spec.name)} WHERE _reason IS NULL"
+                )
+            else:
+                select = (
+                    "SELECT "
+                    + ", ".join(f"CAST(NULL AS {c.duckdb_type}) AS {_ident(c.name)}" for c in spec.columns)
+                    + " WHERE false"
+                )
+            descriptions = {c.name: c.description for c in spec.columns}
+            replace(RAW_SCHEMA, spec.name, columns, select, spec.description, descriptions)
+            log.debug("wrote %s.%s in %.2fs", RAW_SCHEMA, spec.name, time.perf_counter() - started)
+
+        replace(
+            REJECTS_SCHEMA,
+            REJECTED_ROWS_TABLE,
+            _spark_columns(REJECTED_ROWS_DDL),
+            "SELECT * EXCLUDE (_order) FROM _rejects ORDER BY _order, row_number",
+            REJECTED_ROWS_COMMENT,
+            REJECTED_ROWS_COLUMNS,
+        )
+        summary_rows = ", ".join(
+            "("
+            + ", ".join(
+                [
+                    _lit(r.table),
+                    _lit(r.source_file) if r.source_file else "NULL",
+                    str(r.input_rows),
+                    str(r.loaded_rows),
+                    str(r.rejected_rows),
+                    f"TIMESTAMP {_lit(loaded_at.isoformat(sep=' '))}",
+                ]
+            )
+            + ")"
+            for r in results
+        )
+        summary_columns = _spark_columns(LOAD_SUMMARY_DDL)
+        replace(
+            REJECTS_SCHEMA,
+            LOAD_SUMMARY_TABLE,
+            summary_columns,
+            f"SELECT * FROM (VALUES {summary_rows}) AS t({', '.join(n for n, _ in summary_columns)})",
+            LOAD_SUMMARY_COMMENT,
+            LOAD_SUMMARY_COLUMNS,
+        )
+    except Exception as exc:
+        if isinstance(exc, LoadError):
+            raise
+        raise LoadError(
+            f"spark:{directory}: write failed part-way ({str(exc).strip().splitlines()[0]}); re-run the load"
+        ) from exc
+    finally:
+        spark.stop()
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -901,8 +1053,9 @@ def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UT
     """
     started = time.perf_counter()
     postgres = is_postgres_url(database)
+    spark = is_spark_target(database)
     input_dir = Path(input_dir)
-    database = str(database) if postgres else Path(database)
+    database = str(database) if postgres or spark else Path(database)
     warnings: list[str] = []
     con = duckdb.connect(":memory:")
     try:
@@ -916,6 +1069,18 @@ def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UT
         loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         if isinstance(database, Path):
             _write(con, database, results, staged, loaded_at)
+        elif spark:
+            from scripts.spark_local import warehouse_dir
+
+            with tempfile.TemporaryDirectory(prefix="load_raw_") as workdir:
+                _write_spark(
+                    con,
+                    warehouse_dir(database[len(SPARK_SCHEME) :] or None),
+                    results,
+                    staged,
+                    loaded_at,
+                    Path(workdir),
+                )
         else:
             with tempfile.TemporaryDirectory(prefix="load_raw_") as workdir:
                 _write_postgres(con, database, results, staged, loaded_at, Path(workdir))
@@ -963,7 +1128,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=(
             f"DuckDB file to load (default: $WAREHOUSE_PATH or {DEFAULT_DATABASE}), "
-            "or a PostgreSQL URL postgresql://user:password@host:port/dbname"
+            "a PostgreSQL URL postgresql://user:password@host:port/dbname, "
+            "or spark:DIR for the local Spark warehouse of the spark target "
+            "(spark: alone: $SPARK_WAREHOUSE_DIR or warehouse/spark)"
         ),
     )
     parser.add_argument(
@@ -984,7 +1151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     database: str | Path = args.database or os.environ.get("WAREHOUSE_PATH") or DEFAULT_DATABASE
-    if not is_postgres_url(database):
+    if not is_postgres_url(database) and not is_spark_target(database):
         database = Path(database)
     try:
         result = load(args.input, database, args.assume_timezone)

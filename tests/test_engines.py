@@ -2,9 +2,17 @@
 gives the same KPI marts.
 
 Skipped unless the ENGINES environment variable names the engines to check
-(``ENGINES=postgres``); ``make test-engines`` sets it and starts and stops a
-throwaway PostgreSQL cluster (scripts/pg_local.sh) around the run. The
-PostgreSQL side needs dbt-postgres in the same environment as pytest.
+(``ENGINES=postgres``, ``ENGINES=spark`` or ``ENGINES=postgres,spark``).
+``make test-engines`` sets ENGINES=postgres and starts and stops a throwaway
+PostgreSQL cluster (scripts/pg_local.sh) around the run; the PostgreSQL side
+needs dbt-postgres in the same environment as pytest. ``make test-spark`` sets
+ENGINES=spark: the Spark side needs dbt-spark and pyspark
+(requirements-spark.txt) and Java 17; it loads into a fresh local Spark
+warehouse in a temporary directory (SPARK_WAREHOUSE_DIR), builds with
+``dbt build --target spark``, and reads the marts' parquet files (the tables
+Spark wrote under that directory) with DuckDB, so the test process needs no JVM.
+On Spark, ``attribution_markov_channels`` is compared too: the Markov squaring
+runs there in steps of its own (macros/stats/markov_absorbed.sql).
 
 Both engines get the same generated files (one generation, loaded twice by
 scripts/load_raw.py) and a full ``dbt build``; then ``marts.kpi_values`` and
@@ -38,6 +46,9 @@ CENT = 0.005  # money agrees to the cent: at most half a cent apart
 needs_postgres = pytest.mark.skipif(
     "postgres" not in ENGINES, reason="engine parity runs only with ENGINES=postgres (make test-engines)"
 )
+needs_spark = pytest.mark.skipif(
+    "spark" not in ENGINES, reason="Spark parity runs only with ENGINES=spark (make test-spark)"
+)
 
 # mart -> (key columns, money columns)
 MARTS: dict[str, tuple[list[str], set[str]]] = {
@@ -46,6 +57,10 @@ MARTS: dict[str, tuple[list[str], set[str]]] = {
         ["cohort_month", "months_since_first_order"],
         {"cumulative_net_revenue", "ltv_to_date"},
     ),
+}
+# compared on Spark besides MARTS: the Markov removal effects (rounded to 12 decimals)
+SPARK_EXTRA_MARTS: dict[str, tuple[list[str], set[str]]] = {
+    "attribution_markov_channels": (["channel_group"], set()),
 }
 # kpi_values: the value columns that are money when the KPI's unit is currency
 KPI_MONEY_COLUMNS = {"value", "numerator", "previous_value", "target"}
@@ -111,6 +126,44 @@ def postgres_warehouse(duckdb_warehouse: tuple[Path, Path], tmp_path_factory: py
     con = psycopg2.connect(_url(settings))
     yield con
     con.close()
+
+
+@pytest.fixture(scope="module")
+def spark_warehouse(duckdb_warehouse: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The table directory of a fresh local Spark warehouse built from the same files."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:  # ENGINES asked for spark: a missing driver fails, never skips
+        pytest.fail("ENGINES=spark needs dbt-spark and pyspark (make spark-install)")
+    workdir = tmp_path_factory.mktemp("engines_spark")
+    spark_dir = workdir / "spark"
+    _, data_dir = duckdb_warehouse
+    env = {
+        **os.environ,
+        "SPARK_WAREHOUSE_DIR": str(spark_dir),
+        "DBT_PROFILES_DIR": str(ROOT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
+    python = sys.executable
+    dbt = str(Path(python).parent / "dbt")
+    _run([python, "scripts/load_raw.py", "--input", str(data_dir), "--database", f"spark:{spark_dir}"], env)
+    _run([dbt, "build", "--target", "spark", "--quiet", "--target-path", str(workdir / "target")], env)
+    return spark_dir / "tables"
+
+
+def _spark_rows(tables: Path, mart: str, key: list[str]) -> dict[tuple, dict[str, Any]]:
+    """Rows of a Spark mart, read from the parquet files of its table with DuckDB."""
+    location = tables / "marts.db" / mart
+    files = sorted(location.glob("*.parquet"))
+    assert files, f"no parquet files for marts.{mart} under {location}"
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        cursor = con.execute(f"select * from read_parquet({[str(f) for f in files]!r})")
+        columns = [d[0] for d in cursor.description]
+        return _rows(columns, cursor.fetchall(), key)
+    finally:
+        con.close()
 
 
 def _normalised(value: Any) -> Any:
@@ -196,6 +249,52 @@ def test_postgres_matches_duckdb(mart: str, duckdb_warehouse, postgres_warehouse
     assert expected, f"marts.{mart} is empty on DuckDB: nothing would be compared"
     found = list(differences(expected, actual, money_columns))
     assert not found, f"marts.{mart}: {len(found)} differences, first ones:\n" + "\n".join(found[:40])
+
+
+@needs_spark
+@pytest.mark.parametrize("mart", sorted({**MARTS, **SPARK_EXTRA_MARTS}))
+def test_spark_matches_duckdb(mart: str, duckdb_warehouse, spark_warehouse) -> None:
+    key, money_columns = {**MARTS, **SPARK_EXTRA_MARTS}[mart]
+    expected = _duckdb_rows(duckdb_warehouse[0], mart, key)
+    actual = _spark_rows(spark_warehouse, mart, key)
+    assert expected, f"marts.{mart} is empty on DuckDB: nothing would be compared"
+    found = list(differences(expected, actual, money_columns))
+    assert not found, f"marts.{mart}: {len(found)} differences, first ones:\n" + "\n".join(found[:40])
+
+
+def test_spark_profile_matches_the_loader_settings() -> None:
+    """The loader and the test open Spark exactly as the profile's spark output does."""
+    import yaml
+
+    from scripts import spark_local
+
+    profile = yaml.safe_load((ROOT / "profiles.yml").read_text())
+    parameters = profile["ecommerce_kpi"]["outputs"]["spark"]["server_side_parameters"]
+    directory = "/some/dir"
+    rendered = {
+        key: str(value).replace("{{ env_var('SPARK_WAREHOUSE_DIR', 'warehouse/spark') }}", directory)
+        for key, value in parameters.items()
+    }
+    # dbt-spark adds spark.sql.ansi.enabled=false to every session itself
+    rendered["spark.sql.ansi.enabled"] = "false"
+    assert rendered == spark_local.settings(directory)
+    assert spark_local.settings(None)["spark.sql.warehouse.dir"].endswith("/tables")
+
+
+def test_loader_recognises_spark_targets() -> None:
+    from scripts.load_raw import _spark_columns, _spark_lit, _spark_type, is_spark_target
+
+    assert is_spark_target("spark:")
+    assert is_spark_target("spark:/tmp/spark")
+    assert not is_spark_target("warehouse/spark")
+    assert _spark_type("VARCHAR") == "STRING"
+    assert _spark_type("DECIMAL(18,4)") == "DECIMAL(18,4)"
+    assert _spark_lit("it's a \\ path") == "'it\\'s a \\\\ path'"
+    assert _spark_columns("a VARCHAR NOT NULL, b DECIMAL(18,4), c TIMESTAMP NOT NULL") == [
+        ("a", "STRING"),
+        ("b", "DECIMAL(18,4)"),
+        ("c", "TIMESTAMP"),
+    ]
 
 
 def test_values_agree_tolerances() -> None:

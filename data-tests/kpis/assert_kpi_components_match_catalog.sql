@@ -57,14 +57,14 @@ summary as (
 select
     kpi_id,
     case
-        when not is_cataloged and kpi_id not like 'aux\_%' escape '\' then 'not in the catalog and not aux_*'
+        when not is_cataloged and kpi_id not like 'aux!_%' escape '!' then 'not in the catalog and not aux_*'
         when aggregation = 'sum' and rows_with_denominator > 0 then 'additive KPI with a denominator'
         when aggregation = 'ratio' and rows_without_denominator > 0 then 'ratio KPI without a denominator'
         when is_cataloged and aggregation not in ('sum', 'ratio') then 'catalog says ' || aggregation
     end as reason
 from summary
 where
-    (not is_cataloged and kpi_id not like 'aux\_%' escape '\')
+    (not is_cataloged and kpi_id not like 'aux!_%' escape '!')
     or (aggregation = 'sum' and rows_with_denominator > 0)
     or (aggregation = 'ratio' and rows_without_denominator > 0)
     or (is_cataloged and aggregation not in ('sum', 'ratio'))

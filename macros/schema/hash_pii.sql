@@ -23,3 +23,10 @@
         encode(sha256(convert_to('{{ var("pii_hash_salt", "") }}' || lower(trim({{ column_name }})), 'UTF8')), 'hex')
     end
 {%- endmacro %}
+
+{#- Spark: sha2(..., 256) is the same hex SHA-256 of the UTF-8 bytes -#}
+{% macro spark__hash_pii(column_name) -%}
+    case when {{ column_name }} is not null then
+        sha2('{{ var("pii_hash_salt", "") }}' || lower(trim({{ column_name }})), 256)
+    end
+{%- endmacro %}

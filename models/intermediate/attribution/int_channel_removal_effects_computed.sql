@@ -9,8 +9,13 @@
     its share = removal effect / the sum over channels. Rounded to 12 decimals,
     below which float noise of the squaring lies. -#}
 {%- set squarings = [var('attribution_markov_squarings', 20) | int, 1] | max %}
+{#- the CTEs up to the chain's matrix (matrix_0) are also kept as text
+    (matrix_0_text.ctes): Spark runs them as a statement of their own
+    (markov_absorbed) -#}
+{%- set matrix_0_text = namespace(ctes='') %}
 with
 
+{% call capture_text(matrix_0_text) -%}
 transitions as (
 
     select * from {{ ref('int_markov_transitions_counted') }}
@@ -74,45 +79,13 @@ matrix_0 as (
     from scenarios
     cross join absorbing_states as absorbing
 
-),
+)
+{%- endcall %},
 
 absorbed as (
 
-    -- squaring the matrix: matrix_k is the chain after 2^k steps
-    with
-    {%- for step in range(1, squarings + 1) %}
-
-        matrix_{{ step }} as (
-
-            select
-                left_matrix.removed_channel,
-                left_matrix.from_state,
-                right_matrix.to_state,
-                sum(left_matrix.probability * right_matrix.probability) as probability
-            from matrix_{{ step - 1 }} as left_matrix
-            inner join matrix_{{ step - 1 }} as right_matrix
-                on
-                    coalesce(left_matrix.removed_channel, '') = coalesce(right_matrix.removed_channel, '')
-                    and left_matrix.to_state = right_matrix.from_state
-            group by
-                left_matrix.removed_channel,
-                left_matrix.from_state,
-                right_matrix.to_state
-            -- probabilities below 1e-30 are dropped (read as 0): they cannot move
-            -- the 12-decimal result, and squaring them would underflow the double,
-            -- which PostgreSQL raises as an error instead of rounding to 0
-            having sum(left_matrix.probability * right_matrix.probability) >= 1e-30
-
-        ){{ ',' if not loop.last }}
-    {%- endfor %}
-
-    select
-        removed_channel,
-        from_state,
-        to_state,
-        probability
-    from matrix_{{ squarings }}
-    where from_state = 'start' and to_state = 'conversion'
+    -- the chain after 2^squarings steps, from start to conversion
+    {{ markov_absorbed('matrix_0', squarings, matrix_0_text.ctes) }}
 
 ),
 

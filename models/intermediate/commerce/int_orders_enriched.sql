@@ -8,7 +8,7 @@
     customers (macro orders_to_rebuild). -#}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='order_id',
         on_schema_change='fail',

@@ -5,7 +5,7 @@
     int_sessions_sessionized rebuilds (macro web_sessions_to_rebuild), whole. -#}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='session_date',
         on_schema_change='fail',

@@ -11,7 +11,7 @@
     those sessions' events. -#}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='session_id',
         on_schema_change='fail',

@@ -10,7 +10,7 @@
     lookback window. -#}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='activity_date',
         on_schema_change='fail',

@@ -67,10 +67,10 @@ attributes as (
     select
         spine.date_day,
         -- ISO 8601: weeks start on Monday; isodow / week / isoyear are ISO in
-        -- DuckDB, PostgreSQL and Snowflake alike
-        cast(extract(isodow from spine.date_day) as {{ dbt.type_int() }}) as iso_day_of_week,
-        cast(extract(week from spine.date_day) as {{ dbt.type_int() }}) as iso_week_number,
-        cast(extract(isoyear from spine.date_day) as {{ dbt.type_int() }}) as iso_year,
+        -- DuckDB, PostgreSQL and Snowflake alike (Spark names them otherwise: iso_date_part)
+        cast({{ iso_date_part('isodow', 'spine.date_day') }} as {{ dbt.type_int() }}) as iso_day_of_week,
+        cast({{ iso_date_part('week', 'spine.date_day') }} as {{ dbt.type_int() }}) as iso_week_number,
+        cast({{ iso_date_part('isoyear', 'spine.date_day') }} as {{ dbt.type_int() }}) as iso_year,
         cast({{ dbt.date_trunc('week', 'spine.date_day') }} as date) as iso_week_start_date,
         cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date,
         cast({{ dbt.date_trunc('quarter', 'spine.date_day') }} as date) as quarter_start_date,

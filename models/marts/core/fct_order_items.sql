@@ -3,7 +3,7 @@
     rebuilds (macro orders_to_rebuild). -#}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='order_item_id',
         on_schema_change='fail',

@@ -6,7 +6,7 @@
     channel can change with a late event). -#}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='order_id',
         on_schema_change='fail',

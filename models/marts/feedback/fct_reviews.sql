@@ -49,7 +49,7 @@ final as (
 
         -- response and resolution
         responded_at is not null as has_response,
-        {{ dbt.datediff('created_at', 'responded_at', 'second') }} / 3600.0 as response_hours,
+        cast({{ dbt.datediff('created_at', 'responded_at', 'second') }} as {{ kpi_type_double() }}) / 3600.0 as response_hours,
         case
             when is_negative then resolved_at is not null
         end as is_resolved

@@ -133,8 +133,10 @@ final as (
         end as is_on_time,
 
         -- durations
-        {{ dbt.datediff('fulfilment_start_at', 'shipped_at', 'second') }} / 3600.0 as fulfilment_hours,
-        {{ dbt.datediff('ordered_at', 'delivered_at', 'second') }} / 86400.0 as delivery_days,
+        cast({{ dbt.datediff('fulfilment_start_at', 'shipped_at', 'second') }} as {{ kpi_type_double() }})
+        / 3600.0 as fulfilment_hours,
+        cast({{ dbt.datediff('ordered_at', 'delivered_at', 'second') }} as {{ kpi_type_double() }})
+        / 86400.0 as delivery_days,
 
         -- emissions
         order_shipments_count,

@@ -33,7 +33,7 @@ measured as (
     select
         non_test_tickets.*,
         {{ dbt.datediff('created_at', 'first_response_at', 'second') }} as first_response_seconds,
-        {{ dbt.datediff('created_at', 'resolved_at', 'second') }} / 3600.0 as resolution_hours
+        cast({{ dbt.datediff('created_at', 'resolved_at', 'second') }} as {{ kpi_type_double() }}) / 3600.0 as resolution_hours
     from non_test_tickets
 
 ),

@@ -5,7 +5,7 @@
     anonymous id to a test account). -#}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='session_id',
         on_schema_change='fail',
