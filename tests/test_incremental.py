@@ -41,6 +41,12 @@ def _run(cmd: list[str], database: Path) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
 
 
+def _generate(out: Path) -> None:
+    """The whole half-year shop (scale 0.02, seed 7) the deliveries are cut from."""
+    cmd = [sys.executable, "scripts/generate_data.py", "--out", str(out), "--scale", "0.02", "--seed", "7"]
+    _run([*cmd, "--start", str(START), "--end", str(LAST_DAY)], out.parent / "unused.duckdb")
+
+
 def _deliver(full: Path, through: dt.date, workdir: Path) -> Path:
     out = workdir / f"through_{through}"
     _run(
@@ -79,23 +85,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(built incrementally over three deliveries, built with a full refresh on the last one)."""
     workdir = tmp_path_factory.mktemp("incremental")
     full = workdir / "full"
-    _run(
-        [
-            sys.executable,
-            "scripts/generate_data.py",
-            "--out",
-            str(full),
-            "--scale",
-            "0.02",
-            "--seed",
-            "7",
-            "--start",
-            str(START),
-            "--end",
-            str(LAST_DAY),
-        ],
-        workdir / "unused.duckdb",
-    )
+    _generate(full)
     incremental, refreshed = workdir / "incremental.duckdb", workdir / "refreshed.duckdb"
     first = LAST_DAY - dt.timedelta(days=INCREMENTS)
     deliveries = [_deliver(full, first + dt.timedelta(days=k), workdir) for k in range(INCREMENTS + 1)]
@@ -128,23 +118,7 @@ def test_deliveries_carry_late_and_changed_rows(tmp_path: Path) -> None:
     from scripts.generate_increment import write_increment
 
     full = tmp_path / "full"
-    _run(
-        [
-            sys.executable,
-            "scripts/generate_data.py",
-            "--out",
-            str(full),
-            "--scale",
-            "0.02",
-            "--seed",
-            "7",
-            "--start",
-            str(START),
-            "--end",
-            str(LAST_DAY),
-        ],
-        tmp_path / "unused.duckdb",
-    )
+    _generate(full)
     day = LAST_DAY - dt.timedelta(days=1)
     write_increment(full, day - dt.timedelta(days=1), tmp_path / "before")
     write_increment(full, day, tmp_path / "after")
