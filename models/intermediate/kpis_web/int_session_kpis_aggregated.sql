@@ -7,7 +7,18 @@
     as (y - x) / y so that both parts stay additive. Product views (with a
     dwell time) are dated by their session's day and cut by dwell bucket and
     device: a view converts when its product is in an order placed in the same
-    session. -#}
+    session. Incremental: a run recomputes, whole, every day with an event of a
+    session that fct_sessions rebuilds (macro web_days_to_rebuild) and the day
+    of every session with an order placed inside the lookback window (an order
+    can arrive after its session's events). -#}
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key='date_day',
+        on_schema_change='fail',
+    )
+}}
 {#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
     those breakdowns, so that unit tests stay small -#}
 {%- set session_breakdowns = ['traffic_channel_group', 'device_type', 'country_code'] %}
@@ -16,7 +27,7 @@
 {%- set view_breakdowns = view_breakdowns | select('in', var('kpi_breakdowns_only', view_breakdowns)) | list %}
 with
 
-sessions as (
+all_sessions as (
 
     select * from {{ ref('fct_sessions') }}
 
@@ -37,6 +48,32 @@ orders as (
 order_items as (
 
     select * from {{ ref('fct_order_items') }}
+
+),
+
+{% if is_incremental() -%}
+    days_to_rebuild as (
+
+        {{ web_days_to_rebuild('events', incremental_window_start('date_day')) }}
+        union
+        select ordering_sessions.session_date as event_date
+        from all_sessions as ordering_sessions
+        where ordering_sessions.session_id in (
+                select window_orders.session_id
+                from orders as window_orders
+                where window_orders.ordered_date >= {{ incremental_window_start('date_day') }}
+            )
+
+    ),
+{%- endif %}
+
+sessions as (
+
+    select all_sessions.*
+    from all_sessions
+    {% if is_incremental() -%}
+        where all_sessions.session_date in (select days_to_rebuild.event_date from days_to_rebuild)
+    {%- endif %}
 
 ),
 

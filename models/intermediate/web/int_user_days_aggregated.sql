@@ -45,23 +45,12 @@ customers as (
 ),
 
 {% if is_incremental() -%}
-    rebuilt_sessions as (
-
-        {{ web_sessions_to_rebuild('all_events', incremental_window_start('activity_date')) }}
-
-    ),
-
     days_to_rebuild as (
 
-        select day_events.event_date as activity_date
-        from all_events as day_events
-        where day_events.session_id in (select rebuilt_sessions.session_id from rebuilt_sessions)
+        -- a session's start day is one of its event days
+        {{ web_days_to_rebuild('all_events', incremental_window_start('activity_date')) }}
         union
-        select day_sessions.session_date as activity_date
-        from sessions as day_sessions
-        where day_sessions.session_id in (select rebuilt_sessions.session_id from rebuilt_sessions)
-        union
-        select day_orders.ordered_date as activity_date
+        select day_orders.ordered_date as event_date
         from all_orders as day_orders
         where day_orders.ordered_date >= {{ incremental_window_start('activity_date') }}
 
@@ -73,7 +62,7 @@ events as (
     select all_events.*
     from all_events
     {% if is_incremental() -%}
-        where all_events.event_date in (select days_to_rebuild.activity_date from days_to_rebuild)
+        where all_events.event_date in (select days_to_rebuild.event_date from days_to_rebuild)
     {%- endif %}
 
 ),
@@ -83,7 +72,7 @@ orders as (
     select all_orders.*
     from all_orders
     {% if is_incremental() -%}
-        where all_orders.ordered_date in (select days_to_rebuild.activity_date from days_to_rebuild)
+        where all_orders.ordered_date in (select days_to_rebuild.event_date from days_to_rebuild)
     {%- endif %}
 
 ),

@@ -1,0 +1,18 @@
+{#- The order days an incremental run recomputes in a daily aggregate of orders:
+    the order day of every order fct_orders rebuilds, that is of the orders
+    macro orders_to_rebuild selects (with every other order of their customers,
+    whose place in the customer's history can change) and of the orders placed
+    in a session macro web_sessions_to_rebuild selects (their traffic channel
+    can change). Refunds are dated by their order, so a refund completed today
+    recomputes the day its order was placed. -#}
+{% macro order_days_to_rebuild(orders, refunds, events, window_start) -%}
+    select distinct day_orders.ordered_date
+    from {{ orders }} as day_orders
+    where
+        day_orders.order_id in (
+            {{ orders_to_rebuild(orders, refunds, window_start) }}
+        )
+        or day_orders.session_id in (
+            {{ web_sessions_to_rebuild(events, window_start) }}
+        )
+{%- endmacro %}
