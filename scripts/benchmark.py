@@ -255,6 +255,16 @@ def discard(database: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def release(path: Path, keep: bool) -> None:
+    """Remove a generated folder or a DuckDB file (with its WAL) unless --keep."""
+    if keep:
+        return
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        discard(path)
+
+
 def tool_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -318,8 +328,12 @@ def benchmark_scale(
         ("deliver last day", deliveries[1], end),
     ):
         steps.append(run_measured(name, [*cut, str(through), "--out", str(out)], env))
+    # unless --keep, each input goes as soon as it has been used: at scale 10 the
+    # three CSV copies take 18 GB of disk that DuckDB needs for spilling
+    release(data_dir, keep)
     load = [python, "scripts/load_raw.py", "--database", str(warehouse), "--input"]
     steps.append(run_measured("load", [*load, str(deliveries[0])], env))
+    release(deliveries[0], keep)
     shutil.copyfile(warehouse, snapshot)  # raw data only: the floor's starting point
     steps.append(run_measured("dbt build", [dbt, *DAILY_BUILD, "--full-refresh"], env))
     manifest_path = work_dir / "warehouse" / f"bench_{slug}.manifest.json"
@@ -341,9 +355,11 @@ def benchmark_scale(
     ]
     steps.append(run_measured("floor", floor_cmd, env))
     floor = json.loads(floor_json.read_text())
+    release(snapshot, keep)
     entry_incremental: dict[str, Any] = {"label": SKIPPED_LABEL}
     if incremental:
         steps.append(run_measured("load increment", [*load, str(deliveries[1])], env))
+        release(deliveries[1], keep)
         steps.append(run_measured("incremental day", [dbt, *DAILY_BUILD], env))
         day_results = json.loads((target / "run_results.json").read_text())
         entry_incremental = {

@@ -189,3 +189,22 @@ def test_last_day_reads_the_ground_truth(tmp_path) -> None:
     (tmp_path / "ground_truth.json").write_text("{}")
     with pytest.raises(SystemExit, match="no end_date"):
         benchmark.last_day(tmp_path)
+
+
+def test_release_removes_folders_and_databases_unless_kept(tmp_path) -> None:
+    folder = tmp_path / "bench_s1_day_before"
+    folder.mkdir()
+    (folder / "shop_orders.csv").write_text("order_id\n1\n")
+    database = tmp_path / "bench_s1.raw.duckdb"
+    database.write_text("db")
+    wal = tmp_path / "bench_s1.raw.duckdb.wal"
+    wal.write_text("wal")
+
+    benchmark.release(folder, keep=True)
+    benchmark.release(database, keep=True)
+    assert folder.is_dir() and database.exists() and wal.exists()
+
+    benchmark.release(folder, keep=False)
+    benchmark.release(database, keep=False)
+    assert not folder.exists() and not database.exists() and not wal.exists()
+    benchmark.release(folder, keep=False)  # already gone: no error
