@@ -80,6 +80,34 @@ def _load_and_build(data: Path, database: Path, target: Path, *flags: str) -> No
         _run(cmd, database)
 
 
+# Daily aggregates keyed on their day, and the day column their rows come from.
+DAILY_AGGREGATES = {
+    "int_funnel_days_aggregated": "session_date",
+    "int_session_kpis_aggregated": "date_day",
+    "int_order_kpis_aggregated": "date_day",
+}
+EMPTIED_DAY = START - dt.timedelta(days=10)
+
+
+def _plant_emptied_days(database: Path) -> None:
+    """Copy a row of each daily aggregate to a day with no sessions or orders.
+
+    It stands for a day whose every row left upstream (all its sessions turned
+    test, or its only session now starts the day before): delete+insert never
+    sees that day in a batch, so only the post-hook delete_emptied_days can
+    remove it before the last build.
+    """
+    con = duckdb.connect(str(database))
+    try:
+        for model, column in DAILY_AGGREGATES.items():
+            con.execute(
+                f"insert into intermediate.{model} "
+                f"select * replace (date '{EMPTIED_DAY}' as {column}) from intermediate.{model} limit 1"
+            )
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(built incrementally over three deliveries, built with a full refresh on the last one)."""
@@ -102,6 +130,8 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         target = workdir / "target"
         _load_and_build(deliveries[0], incremental, target, "--resource-type", "seed")
         for delivery in deliveries[1:]:
+            if delivery == deliveries[-1]:
+                _plant_emptied_days(incremental)
             _load_and_build(delivery, incremental, target)
     except BaseException:
         refresh.kill()
@@ -191,3 +221,19 @@ def test_every_mart_equals_its_full_refresh(warehouses: tuple[Path, Path]) -> No
     assert {"fct_orders", "fct_order_items", "fct_sessions", "kpi_values"} <= set(marts)
     differing = {mart: n for mart in marts if (n := _differences(con, mart))}
     assert differing == {}, f"marts whose incremental build differs from a full refresh (rows): {differing}"
+
+
+def test_days_left_without_rows_upstream_are_deleted(warehouses: tuple[Path, Path]) -> None:
+    """The rows planted on an emptied day before the last delivery are gone after it."""
+    incremental, _ = warehouses
+    con = duckdb.connect(str(incremental), read_only=True)
+    try:
+        left = {
+            model: con.execute(
+                f"select count(*) from intermediate.{model} where {column} = date '{EMPTIED_DAY}'"
+            ).fetchone()[0]
+            for model, column in DAILY_AGGREGATES.items()
+        }
+    finally:
+        con.close()
+    assert left == dict.fromkeys(DAILY_AGGREGATES, 0)

@@ -6,9 +6,9 @@
     page, traffic source, device and country come from the session's first
     event (ties on event_at: lowest event_id). The funnel is ordered: a step
     counts only when its event happens at or after the step before was reached.
-    Incremental: a run rebuilds every session of an anonymous id with an event
-    inside the lookback window (macro web_sessions_to_rebuild), from all of
-    those sessions' events. -#}
+    Incremental: a run rebuilds every session with an event inside the lookback
+    window and every session of an anonymous id first seen logged in then
+    (macro web_sessions_to_rebuild), from all of those sessions' events. -#}
 {{
     config(
         materialized=incremental_materialization(),
