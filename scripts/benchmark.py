@@ -389,11 +389,10 @@ def benchmark_scale(
         "raw_rows": raw,
         "mart_rows": marts,
     }
+    # most inputs are gone already; the warehouse (and, with --no-incremental, a delivery) are not
+    for path in (data_dir, *deliveries, warehouse, snapshot):
+        release(path, keep)
     if not keep:
-        for path in (data_dir, *deliveries):
-            shutil.rmtree(path, ignore_errors=True)
-        for path in (warehouse, snapshot):
-            discard(path)
         for path in (manifest_path, floor_json):
             path.unlink(missing_ok=True)
     return entry

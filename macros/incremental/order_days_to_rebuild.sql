@@ -6,7 +6,7 @@
     can change). Refunds are dated by their order, so a refund completed today
     recomputes the day its order was placed. -#}
 {% macro order_days_to_rebuild(orders, refunds, events, window_start) -%}
-    select distinct day_orders.ordered_date
+    select distinct day_orders.ordered_date as rebuilt_date
     from {{ orders }} as day_orders
     where
         day_orders.order_id in (

@@ -4,7 +4,7 @@
     also of a session that has since turned into a test user's and left the
     facts, and each day a restitched session's events fall on. -#}
 {% macro web_days_to_rebuild(events, window_start) -%}
-    select distinct day_events.event_date
+    select distinct day_events.event_date as rebuilt_date
     from {{ events }} as day_events
     where day_events.session_id in (
         {{ web_sessions_to_rebuild(events, window_start) }}

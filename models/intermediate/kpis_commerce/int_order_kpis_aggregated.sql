@@ -118,7 +118,7 @@ orders as (
     select all_orders.*
     from all_orders
     {% if is_incremental() -%}
-        where all_orders.ordered_date in (select days_to_rebuild.ordered_date from days_to_rebuild)
+        where all_orders.ordered_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
     {%- endif %}
 
 ),
@@ -128,7 +128,7 @@ order_items as (
     select all_order_items.*
     from all_order_items
     {% if is_incremental() -%}
-        where all_order_items.ordered_date in (select days_to_rebuild.ordered_date from days_to_rebuild)
+        where all_order_items.ordered_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
     {%- endif %}
 
 ),

@@ -56,7 +56,7 @@ order_items as (
 
         {{ web_days_to_rebuild('events', incremental_window_start('date_day')) }}
         union
-        select ordering_sessions.session_date as event_date
+        select ordering_sessions.session_date as rebuilt_date
         from all_sessions as ordering_sessions
         where ordering_sessions.session_id in (
                 select window_orders.session_id
@@ -72,7 +72,7 @@ sessions as (
     select all_sessions.*
     from all_sessions
     {% if is_incremental() -%}
-        where all_sessions.session_date in (select days_to_rebuild.event_date from days_to_rebuild)
+        where all_sessions.session_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
     {%- endif %}
 
 ),

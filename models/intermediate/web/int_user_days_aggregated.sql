@@ -50,7 +50,7 @@ customers as (
         -- a session's start day is one of its event days
         {{ web_days_to_rebuild('all_events', incremental_window_start('activity_date')) }}
         union
-        select day_orders.ordered_date as event_date
+        select day_orders.ordered_date as rebuilt_date
         from all_orders as day_orders
         where day_orders.ordered_date >= {{ incremental_window_start('activity_date') }}
 
@@ -62,7 +62,7 @@ events as (
     select all_events.*
     from all_events
     {% if is_incremental() -%}
-        where all_events.event_date in (select days_to_rebuild.event_date from days_to_rebuild)
+        where all_events.event_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
     {%- endif %}
 
 ),
@@ -72,7 +72,7 @@ orders as (
     select all_orders.*
     from all_orders
     {% if is_incremental() -%}
-        where all_orders.ordered_date in (select days_to_rebuild.event_date from days_to_rebuild)
+        where all_orders.ordered_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
     {%- endif %}
 
 ),
