@@ -62,6 +62,7 @@ MART_PREFIXES: tuple[str, ...] = (
     "gmv_",
     "segment_",
     "metricflow_time_spine",
+    "data_coverage",
 )
 
 # The staging models that other staging models may read (the only exception to
@@ -76,6 +77,7 @@ ALLOWED_STAGING_REFS: dict[str, str] = {
 # table's description must say why as well.
 NO_FRESHNESS: dict[str, str] = {
     "source.ecommerce_kpi.shop.order_items": "no timestamp of its own; its freshness is that of shop.orders",
+    "source.ecommerce_kpi.loader.load_columns": "written by the load itself; the raw tables' freshness applies",
 }
 # a description "says why" a table has no freshness when it contains one of these
 NO_FRESHNESS_HINTS: tuple[str, ...] = (

@@ -57,7 +57,9 @@ if __package__ in (None, ""):
 from scripts.raw_contract import (
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,
+    COVERAGE_DATE_COLUMN,
     FILE_SUFFIXES,
+    LOAD_COLUMNS_TABLE,
     LOAD_SUMMARY_TABLE,
     RAW_SCHEMA,
     REJECTED_ROWS_TABLE,
@@ -616,6 +618,51 @@ def _collect_rejects(con: duckdb.DuckDBPyConnection, source: _Source, order: int
     )
 
 
+def _profile_columns(
+    con: duckdb.DuckDBPyConnection, staged: dict[str, _Source], loaded_at: dt.datetime
+) -> None:
+    """Build ``_load_columns``: per contract table and column, what the load carried.
+
+    One aggregate query per loaded table counts its loaded rows, the rows with
+    a value in each column and the span of each date or timestamp column; a
+    table without a file gets its rows with zero counts.
+    """
+    con.execute(f"CREATE TABLE _load_columns ({LOAD_COLUMNS_DDL})")
+    rows: list[list[object]] = []
+    for spec in TABLES.values():
+        source = staged.get(spec.name)
+        stats: dict[str, object] = {}
+        if source is not None:
+            parts = ["count(*) AS _rows"]
+            for i, column in enumerate(spec.columns):
+                parts.append(f"count({_ident(column.name)}) AS n{i}")
+                if column.type in ("date", "timestamp"):
+                    parts.append(f"CAST(min({_ident(column.name)}) AS DATE) AS lo{i}")
+                    parts.append(f"CAST(max({_ident(column.name)}) AS DATE) AS hi{i}")
+            cursor = con.execute(
+                f"SELECT {', '.join(parts)} FROM {_ident('_final_' + spec.name)} WHERE _reason IS NULL"
+            )
+            names = [d[0] for d in cursor.description]
+            stats = dict(zip(names, cursor.fetchone(), strict=True))
+        for i, column in enumerate(spec.columns):
+            rows.append(
+                [
+                    spec.name,
+                    column.name,
+                    spec.required,
+                    column.required,
+                    source is not None and column.name in source.mapping,
+                    int(stats.get("_rows", 0)),
+                    int(stats.get(f"n{i}", 0)),
+                    stats.get(f"lo{i}"),
+                    stats.get(f"hi{i}"),
+                    COVERAGE_DATE_COLUMN[spec.name] == column.name,
+                    loaded_at,
+                ]
+            )
+    con.executemany(f"INSERT INTO _load_columns VALUES ({', '.join('?' for _ in range(11))})", rows)
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -633,6 +680,29 @@ LOAD_SUMMARY_DDL = (
     "table_name VARCHAR NOT NULL, source_file VARCHAR, input_rows BIGINT NOT NULL, "
     "loaded_rows BIGINT NOT NULL, rejected_rows BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL"
 )
+LOAD_COLUMNS_DDL = (
+    "table_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, is_table_required BOOLEAN NOT NULL, "
+    "is_required BOOLEAN NOT NULL, "
+    "is_in_file BOOLEAN NOT NULL, loaded_rows BIGINT NOT NULL, non_null_rows BIGINT NOT NULL, "
+    "first_date DATE, last_date DATE, is_coverage_date BOOLEAN NOT NULL, loaded_at TIMESTAMP NOT NULL"
+)
+LOAD_COLUMNS_COMMENT = (
+    "One row per contract table and column: whether the file had the column and how many "
+    "loaded rows carry a value (the data-coverage report reads it)."
+)
+LOAD_COLUMNS_COLUMNS = {
+    "table_name": "Contract table.",
+    "column_name": "Contract column.",
+    "is_table_required": "Whether the contract requires the table.",
+    "is_required": "Whether the contract requires the column (its table may still be optional).",
+    "is_in_file": "Whether the input file had the column; false when the column or the whole file was missing.",
+    "loaded_rows": "Rows of the table loaded into raw.",
+    "non_null_rows": "Loaded rows with a value in the column.",
+    "first_date": "Earliest value (as a UTC date) of a date or timestamp column; NULL for other types.",
+    "last_date": "Latest value (as a UTC date) of a date or timestamp column; NULL for other types.",
+    "is_coverage_date": "Whether this column dates the table's rows in the coverage report.",
+    "loaded_at": "When the load ran (UTC).",
+}
 REJECTED_ROWS_COMMENT = "One row per input row not loaded into raw, with every reason it broke the contract."
 REJECTED_ROWS_COLUMNS = {
     "table_name": "Contract table the row was meant for.",
@@ -704,6 +774,10 @@ def _write(
         con.execute(
             f"INSERT INTO {rejected} SELECT * EXCLUDE (_order) FROM _rejects ORDER BY _order, row_number"
         )
+
+        columns = f"{rej}.{_ident(LOAD_COLUMNS_TABLE)}"
+        con.execute(_table_ddl(columns, LOAD_COLUMNS_DDL, LOAD_COLUMNS_COMMENT, LOAD_COLUMNS_COLUMNS))
+        con.execute(f"INSERT INTO {columns} SELECT * FROM _load_columns")
 
         summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
         con.execute(_table_ddl(summary, LOAD_SUMMARY_DDL, LOAD_SUMMARY_COMMENT, LOAD_SUMMARY_COLUMNS))
@@ -813,6 +887,14 @@ def _write_postgres(
                 rejected,
                 "SELECT * EXCLUDE (_order) FROM _rejects ORDER BY _order, row_number",
                 ["table_name", "source_file", "row_number", "raw_row", "reason"],
+            )
+            columns = f"{rej}.{_ident(LOAD_COLUMNS_TABLE)}"
+            cur.execute(_table_ddl(columns, LOAD_COLUMNS_DDL, LOAD_COLUMNS_COMMENT, LOAD_COLUMNS_COLUMNS))
+            copy_in(
+                cur,
+                columns,
+                "SELECT * FROM _load_columns",
+                [name for name, _ in _spark_columns(LOAD_COLUMNS_DDL)],
             )
             summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
             cur.execute(_table_ddl(summary, LOAD_SUMMARY_DDL, LOAD_SUMMARY_COMMENT, LOAD_SUMMARY_COLUMNS))
@@ -937,6 +1019,14 @@ def _write_spark(
             "SELECT * EXCLUDE (_order) FROM _rejects ORDER BY _order, row_number",
             REJECTED_ROWS_COMMENT,
             REJECTED_ROWS_COLUMNS,
+        )
+        replace(
+            REJECTS_SCHEMA,
+            LOAD_COLUMNS_TABLE,
+            _spark_columns(LOAD_COLUMNS_DDL),
+            "SELECT * FROM _load_columns",
+            LOAD_COLUMNS_COMMENT,
+            LOAD_COLUMNS_COLUMNS,
         )
         summary_rows = ", ".join(
             "("
@@ -1067,6 +1157,7 @@ def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UT
         results = _validate_all(con, staged, timezone)
         write_started = time.perf_counter()
         loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        _profile_columns(con, staged, loaded_at)
         if isinstance(database, Path):
             _write(con, database, results, staged, loaded_at)
         elif spark:

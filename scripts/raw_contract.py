@@ -22,6 +22,7 @@ RAW_SCHEMA = "raw"
 REJECTS_SCHEMA = "raw_rejects"
 REJECTED_ROWS_TABLE = "rejected_rows"
 LOAD_SUMMARY_TABLE = "load_summary"
+LOAD_COLUMNS_TABLE = "load_columns"
 
 # Accepted file name suffixes, in the order the loader looks for them.
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".csv.gz", ".parquet")
@@ -918,6 +919,29 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
 TABLES: dict[str, TableSpec] = {table.name: table for table in _TABLE_LIST}
 REQUIRED_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.required)
 
+# The column that dates each table's rows, for the data-coverage report (first
+# and last date of a table); None for a table with no time of its own.
+COVERAGE_DATE_COLUMN: dict[str, str | None] = {
+    "shop_customers": "signup_at",
+    "shop_products": "created_at",
+    "shop_orders": "ordered_at",
+    "shop_order_items": None,
+    "shop_payments": "created_at",
+    "shop_refunds": "requested_at",
+    "shop_shipments": "shipped_at",
+    "shop_inventory_snapshots": "snapshot_date",
+    "shop_reviews": "created_at",
+    "web_events": "event_at",
+    "marketing_ad_spend": "spend_date",
+    "marketing_content_stats": "stat_date",
+    "marketing_activity_participants": "registered_at",
+    "support_tickets": "created_at",
+    "survey_nps": "responded_at",
+    "experiment_assignments": "assigned_at",
+    "finance_exchange_rates": "rate_date",
+    "org_headcount": "month",
+}
+
 
 def _validate_contract() -> None:
     """Fail at import if the contract data is inconsistent with itself."""
@@ -938,6 +962,10 @@ def _validate_contract() -> None:
                 assert ref_table in seen, f"{table.name}.{col.name}: {ref_table} must come earlier"
                 TABLES[ref_table].column(ref_col)
         seen.add(table.name)
+    assert set(COVERAGE_DATE_COLUMN) == set(TABLES), "COVERAGE_DATE_COLUMN must name every table"
+    for name, column in COVERAGE_DATE_COLUMN.items():
+        if column is not None:
+            assert TABLES[name].column(column).type in ("date", "timestamp"), f"{name}.{column}: not a date"
 
 
 _validate_contract()

@@ -43,6 +43,7 @@ CATALOG_COLUMNS = [
     "breakdowns",
     "source_models",
     "owner_team",
+    "history_warm_up",
     "is_computable",
     "not_computable_reason",
 ]
@@ -356,7 +357,7 @@ def test_catalog_columns() -> None:
 
 
 def test_catalog_required_fields(catalog: dict[str, dict[str, str]]) -> None:
-    required = [c for c in CATALOG_COLUMNS if c != "not_computable_reason"]
+    required = [c for c in CATALOG_COLUMNS if c not in ("not_computable_reason", "history_warm_up")]
     blank = {(i, c) for i, row in catalog.items() for c in required if not row[c].strip()}
     assert not blank
 
@@ -540,3 +541,49 @@ def test_peak_weights_shift_to_gmv(weights: list[dict[str, str]]) -> None:
     }
     for kpi_id, expected in dictionary_cs.items():
         assert weight[("customer_service", kpi_id, "all")] == Decimal(expected), kpi_id
+
+
+# The KPIs that need a customer's orders from before each period (issue 13:
+# new vs returning, first orders and cohorts, repeat revenue share, CAC and
+# LTV/CAC, reactivation) and those that need the attribution look-back.
+# active_customers and churn_rate check their own windows where they are computed.
+CUSTOMER_HISTORY_KPIS = {
+    "new_customers",
+    "repeat_revenue_share",
+    "ltv_12m",
+    "ltv_12m_margin",
+    "cac",
+    "ltv_to_cac",
+    "customer_retention_m1",
+    "customer_retention_m3",
+    "customer_retention_m12",
+    "reactivation_rate",
+    "cac_by_channel",
+}
+ATTRIBUTION_LOOKBACK_KPIS = {"roas", "campaign_roi"}
+
+
+def test_history_warm_up_families(catalog: dict[str, dict[str, str]]) -> None:
+    families = {kpi: row["history_warm_up"] for kpi, row in catalog.items() if row["history_warm_up"]}
+    assert {k for k, f in families.items() if f == "customer_history"} == CUSTOMER_HISTORY_KPIS
+    assert {k for k, f in families.items() if f == "attribution_lookback"} == ATTRIBUTION_LOOKBACK_KPIS
+    assert set(families.values()) <= {"customer_history", "attribution_lookback"}
+
+
+def test_kpi_inputs_name_contract_tables_and_columns(catalog: dict[str, dict[str, str]]) -> None:
+    """Every catalog KPI lists its raw inputs, each a contract table or table.column."""
+    from scripts.raw_contract import TABLES
+
+    with (SEEDS / "kpi_inputs.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["kpi_id"] for row in rows} == set(catalog)
+    for row in rows:
+        table, _, column = row["raw_input"].partition(".")
+        assert table in TABLES, row
+        if column:
+            TABLES[table].column(column)  # KeyError for a column the contract does not have
+    needs = {(row["kpi_id"], row["raw_input"]) for row in rows}
+    # spot checks of the mapping the coverage report depends on
+    assert ("gross_margin_pct", "shop_products.unit_cost") in needs
+    assert ("sessions", "web_events") in needs
+    assert ("new_customers", "shop_orders.customer_id") in needs

@@ -417,7 +417,11 @@ def snapshot(database: Path, with_loaded_at: bool = True) -> dict[str, list[tupl
             "WHERE schema_name IN ('raw', 'raw_rejects') ORDER BY ALL"
         ).fetchall()
         for schema, table in tables:
-            exclude = " EXCLUDE (loaded_at)" if table == "load_summary" and not with_loaded_at else ""
+            exclude = (
+                " EXCLUDE (loaded_at)"
+                if table in ("load_summary", "load_columns") and not with_loaded_at
+                else ""
+            )
             result[f"{schema}.{table}"] = con.execute(
                 f"SELECT *{exclude} FROM {schema}.{table} ORDER BY ALL"
             ).fetchall()
@@ -1686,3 +1690,32 @@ def test_dirty_generated_copy(tmp_path: Path) -> None:
     assert_only_rejected(dirty_result, tmp_path / "dirty.duckdb", expected)
     for before, after in zip(result.tables, dirty_result.tables, strict=True):
         assert before.input_rows == after.input_rows
+
+
+def test_load_columns_record_what_the_files_carried(tmp_path: Path) -> None:
+    """raw_rejects.load_columns: per table and column, in the file or not, values and date span."""
+    data = base()
+    # shop_products without its optional unit_cost column; an optional table left out
+    for row in data["shop_products"]:
+        del row["unit_cost"]
+    data.pop("shop_refunds", None)
+    _, db = load_data(tmp_path, data)
+    got = {
+        (t, c): (in_file, loaded, non_null, first, last)
+        for t, c, in_file, loaded, non_null, first, last in query(
+            db,
+            "SELECT table_name, column_name, is_in_file, loaded_rows, non_null_rows, first_date, last_date "
+            "FROM raw_rejects.load_columns",
+        )
+    }
+    assert len(got) == sum(len(spec.columns) for spec in TABLES.values())
+    n_products = len(data["shop_products"])
+    assert got[("shop_products", "unit_cost")] == (False, n_products, 0, None, None)
+    assert got[("shop_products", "product_id")][:3] == (True, n_products, n_products)
+    assert got[("shop_refunds", "refund_id")] == (False, 0, 0, None, None)
+    ordered = [r[0] for r in query(db, "SELECT CAST(ordered_at AS DATE) FROM raw.shop_orders")]
+    assert got[("shop_orders", "ordered_at")][3:] == (min(ordered), max(ordered))
+    flags = dict(
+        query(db, "SELECT table_name || '.' || column_name, is_coverage_date FROM raw_rejects.load_columns")
+    )
+    assert flags["shop_orders.ordered_at"] and not flags["shop_orders.paid_at"]

@@ -1,7 +1,11 @@
--- The catalog stays honest about kpi_values: every computable KPI has at least
--- one value, a KPI marked not computable has no rows, and the breakdowns a KPI
--- has in kpi_values are exactly the ones its catalog row lists. Returns one row
--- per mismatch with its reason.
+-- The catalog stays honest about kpi_values, given the data that is there:
+-- a KPI the loaded data supports (kpi_coverage) and that has complete periods
+-- has a numerator or (percentiles) a value somewhere (a ratio's value may
+-- still be NULL on a zero denominator);
+-- a KPI the data does not support has no value anywhere; and the breakdowns a
+-- KPI has in kpi_values are exactly the ones its catalog row lists (for a
+-- supported KPI with complete periods). Returns one row per mismatch with its
+-- reason.
 with
 
 kpi_values as (
@@ -16,12 +20,20 @@ definitions as (
 
 ),
 
+kpi_coverage as (
+
+    select * from {{ ref('kpi_coverage') }}
+
+),
+
 kpi_breakdowns as (
 
     select
         kpi_id,
         dimension,
-        max(case when value is not null then 1 else 0 end) as has_value
+        max(case when value is not null then 1 else 0 end) as has_value,
+        max(case when numerator is not null then 1 else 0 end) as has_numerator,
+        max(case when is_complete then 1 else 0 end) as has_complete_period
     from kpi_values
     group by
         kpi_id,
@@ -33,7 +45,9 @@ kpi_summary as (
 
     select
         kpi_id,
-        max(has_value) as has_value
+        max(has_value) as has_value,
+        max(has_numerator) as has_numerator,
+        max(has_complete_period) as has_complete_period
     from kpi_breakdowns
     group by kpi_id
 
@@ -42,17 +56,21 @@ kpi_summary as (
 missing_values as (
 
     select
-        definitions.kpi_id,
+        kpi_coverage.kpi_id,
         cast(null as {{ dbt.type_string() }}) as dimension,
         case
-            when definitions.is_computable and coalesce(kpi_summary.has_value, 0) = 0
-                then 'computable KPI without a value'
-            when not definitions.is_computable and kpi_summary.kpi_id is not null
-                then 'KPI marked not computable has rows'
+            when
+                kpi_coverage.is_computable
+                and coalesce(kpi_summary.has_complete_period, 0) = 1
+                and kpi_summary.has_numerator = 0
+                and kpi_summary.has_value = 0
+                then 'supported KPI with complete periods but no numerator or value'
+            when not kpi_coverage.is_computable and coalesce(kpi_summary.has_value, 0) = 1
+                then 'KPI the data does not support has values'
         end as reason
-    from definitions
+    from kpi_coverage
     left join kpi_summary
-        on definitions.kpi_id = kpi_summary.kpi_id
+        on kpi_coverage.kpi_id = kpi_summary.kpi_id
 
 ),
 
@@ -80,14 +98,20 @@ unlisted_breakdowns as (
 
 listed_breakdowns as (
 
-    -- the catalog's breakdowns of each KPI, one row each (up to 20 per KPI)
+    -- the catalog's breakdowns of each supported KPI with complete periods,
+    -- one row each (up to 20 per KPI)
     select
         definitions.kpi_id,
         {{ split_part_at('definitions.breakdowns', "'|'", 'positions.position') }} as dimension
     from definitions
+    inner join kpi_coverage
+        on definitions.kpi_id = kpi_coverage.kpi_id
+    inner join kpi_summary
+        on definitions.kpi_id = kpi_summary.kpi_id
     cross join positions
     where
-        definitions.is_computable
+        kpi_coverage.is_computable
+        and kpi_summary.has_complete_period = 1
         and positions.position
         <= {{ dbt.length('definitions.breakdowns') }}
         - {{ dbt.length(dbt.replace('definitions.breakdowns', "'|'", "''")) }} + 1

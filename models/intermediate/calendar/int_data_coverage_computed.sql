@@ -3,7 +3,16 @@
     (kpi_dictionary: complete periods), so they all take the last complete day
     from here. By default the data is complete through the latest day with any
     web event or placed order; set var data_complete_through (a date) when the
-    feed's last day is partial. -#}
+    feed's last day is partial.
+    A data set that starts after the shop opened cannot show what happened
+    before its first activity day: KPIs that need a customer's earlier orders
+    are complete only from history_complete_from (var history_warm_up_days
+    after the first activity day), attribution only from
+    attribution_complete_from (var attribution_lookback_days after it), unless
+    var history_complete says the data holds the shop's whole history. -#}
+{%- set history_complete = var('history_complete', false) | string | lower in ['true', '1', 'yes'] -%}
+{%- set history_days = 0 if history_complete else var('history_warm_up_days', 365) | int -%}
+{%- set attribution_days = 0 if history_complete else var('attribution_lookback_days', 30) | int -%}
 with
 
 events as (
@@ -78,6 +87,8 @@ final as (
         1 as coverage_id,
         data_start_date,
         first_activity_date,
+        cast({{ dbt.dateadd('day', history_days, 'first_activity_date') }} as date) as history_complete_from,
+        cast({{ dbt.dateadd('day', attribution_days, 'first_activity_date') }} as date) as attribution_complete_from,
         data_end_date,
         {% if var('data_complete_through', none) is not none -%}
             cast('{{ var("data_complete_through") }}' as date)

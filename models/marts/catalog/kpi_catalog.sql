@@ -31,9 +31,12 @@ final as (
         breakdowns,
         source_models,
 
-        -- whether the data carries it
+        -- whether the warehouse computes it (marts.kpi_coverage: whether this data carries it)
         is_computable,
-        nullif(trim(not_computable_reason), '') as not_computable_reason
+        nullif(trim(not_computable_reason), '') as not_computable_reason,
+
+        -- the history before a period it needs (warm-up)
+        nullif(trim(history_warm_up), '') as history_warm_up
     from kpi_definitions
 
 )

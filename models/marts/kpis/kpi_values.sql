@@ -2,7 +2,9 @@
     and breakdown, with its numerator and denominator, the value of the same
     grain one period before, its target and achievement. Only the grains the
     catalog gives a KPI are kept. Achievement is actual / target for
-    higher-is-better KPIs and target / actual for lower-is-better ones. -#}
+    higher-is-better KPIs and target / actual for lower-is-better ones. A KPI
+    the loaded data cannot support has is_computable false and NULL values
+    (marts.kpi_coverage names the missing inputs). -#}
 with
 
 kpi_values_unioned as (
@@ -38,6 +40,7 @@ cataloged as (
         kpi_values_unioned.value,
         kpi_values_unioned.numerator,
         kpi_values_unioned.denominator,
+        kpi_values_unioned.is_computable,
         kpi_values_unioned.is_complete
     from kpi_values_unioned
     inner join definitions
@@ -82,6 +85,7 @@ with_previous as (
                 )
                 then lag(value) over series
         end as previous_value,
+        is_computable,
         is_complete
     from cataloged
     window series as (partition by kpi_id, grain, dimension, dimension_value order by period_start)
@@ -114,6 +118,7 @@ final as (
                 then with_previous.value / nullif(targets.target, 0)
             else targets.target / nullif(with_previous.value, 0)
         end as achievement,
+        with_previous.is_computable,
         with_previous.is_complete
     from with_previous
     left join targets
