@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.warehouse_fixture import ROOT, build_warehouse
+from tests.warehouse_fixture import ROOT, TEST_BUILD_VARS, build_warehouse
 
 ENGINES = {name.strip() for name in os.environ.get("ENGINES", "").split(",") if name.strip()}
 SCALE = os.environ.get("ENGINES_SCALE", "0.02")
@@ -122,7 +122,20 @@ def postgres_warehouse(duckdb_warehouse: tuple[Path, Path], tmp_path_factory: py
     dbt = str(Path(python).parent / "dbt")
     target_path = str(tmp_path_factory.mktemp("engines_postgres") / "target")
     _run([python, "scripts/load_raw.py", "--input", str(data_dir), "--database", _url(settings)], env)
-    _run([dbt, "build", "--target", "postgres", "--quiet", "--target-path", target_path], env)
+    _run(
+        [
+            dbt,
+            "build",
+            "--target",
+            "postgres",
+            "--quiet",
+            "--target-path",
+            target_path,
+            "--vars",
+            TEST_BUILD_VARS,
+        ],
+        env,
+    )
     con = psycopg2.connect(_url(settings))
     yield con
     con.close()
@@ -147,7 +160,20 @@ def spark_warehouse(duckdb_warehouse: tuple[Path, Path], tmp_path_factory: pytes
     python = sys.executable
     dbt = str(Path(python).parent / "dbt")
     _run([python, "scripts/load_raw.py", "--input", str(data_dir), "--database", f"spark:{spark_dir}"], env)
-    _run([dbt, "build", "--target", "spark", "--quiet", "--target-path", str(workdir / "target")], env)
+    _run(
+        [
+            dbt,
+            "build",
+            "--target",
+            "spark",
+            "--quiet",
+            "--target-path",
+            str(workdir / "target"),
+            "--vars",
+            TEST_BUILD_VARS,
+        ],
+        env,
+    )
     return spark_dir / "tables"
 
 

@@ -110,18 +110,25 @@ final as (
         -- credited
         coalesce(credited.credited_orders, 0.0) as conversions,
         coalesce(credited.credited_valid_orders, 0.0) as valid_conversions,
-        coalesce(credited.credited_new_customers, 0.0) as new_customers,
+        -- new vs returning needs the customer history: NULL in its warm-up
+        case
+            when grid.month_start >= coverage.history_complete_from
+                then coalesce(credited.credited_new_customers, 0.0)
+        end as new_customers,
         coalesce(credited.credited_net_revenue, 0.0) as net_revenue,
         coalesce(credited.credited_gross_margin, 0.0) as gross_margin,
 
         -- spend and returns
         coalesce(monthly_spend.spend, 0.0) as spend,
         coalesce(credited.credited_net_revenue, 0.0) / nullif(monthly_spend.spend, 0.0) as roas,
-        monthly_spend.spend / nullif(credited.credited_new_customers, 0.0) as cac,
+        case
+            when grid.month_start >= coverage.history_complete_from
+                then monthly_spend.spend / nullif(credited.credited_new_customers, 0.0)
+        end as cac,
 
-        -- the month lies within the complete data
+        -- the month lies within the complete data, its orders' look-back too
         (
-            grid.month_start >= coverage.first_activity_date
+            grid.month_start >= coverage.attribution_complete_from
             and grid.month_start <= coverage.last_complete_month_start
         ) as is_complete
     from grid
