@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
-#   make run   - install, generate the default shop data, load it, dbt build, docs, summary
+#   make run   - install, generate the default shop data, load it, dbt build, docs, dashboard, summary
+#                (make run INPUT=path/to/folder TIMEZONE=... CURRENCY=...: the same on your own data)
 #   make test  - linters, project checks, pytest, and a full dbt build on a small data set
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -23,6 +24,17 @@ SCALE          ?= 1
 SEED           ?= 42
 DATA_DIR       ?= data/generated
 WAREHOUSE_PATH ?= warehouse/ecommerce.duckdb
+# your own data (make run INPUT=...): the folder of raw files, only ever read; empty = the demo.
+# TIMEZONE: zone of timestamps without an offset and the reporting zone; CURRENCY: reporting
+# currency; HISTORY_COMPLETE=true: the export holds the shop's whole history; VARS: further dbt
+# vars as a YAML mapping, e.g. VARS='{churn_days: 120}'. Empty = the project's defaults.
+INPUT            ?=
+TIMEZONE         ?=
+CURRENCY         ?=
+HISTORY_COMPLETE ?=
+VARS             ?=
+# header-only CSV files, one per raw contract table (make contract-templates)
+CONTRACT_TEMPLATES ?= data/contract-templates
 # make test's own small data set and warehouse, so it never touches the main one
 TEST_SCALE     ?= 0.05
 TEST_DATA_DIR  ?= data/test
@@ -32,8 +44,10 @@ DASHBOARD_OUT         ?= dashboard/index.html
 DASHBOARD_SCREENSHOTS ?= artifacts/dashboard
 MF             := $(VENV)/bin/mf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# a make value as one single-quoted shell word
+shell_quote = '$(subst ','\'',$(1))'
 
-.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources kpi-layers dashboard browser semantic clean lock bench postgres-server test-engines java spark-install test-spark
+.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources contract-doc contract-templates kpi-layers dashboard browser semantic clean lock bench postgres-server test-engines java spark-install test-spark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -46,11 +60,14 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)  ## create .venv and install the pinned dependencies
 
-run: $(STAMP)  ## the main job: generate, load, dbt build, dbt docs, print a summary
-	$(PY) scripts/run_pipeline.py --data-dir $(DATA_DIR) --warehouse $(WAREHOUSE_PATH) \
-		--scale $(SCALE) --seed $(SEED)
-	$(PY) scripts/build_dashboard.py --warehouse $(WAREHOUSE_PATH) --out $(DASHBOARD_OUT)
-	@echo "dashboard : $(CURDIR)/$(DASHBOARD_OUT) (open it in a browser; it works offline)"
+run: $(STAMP)  ## the main job: generate (or INPUT=folder), load, dbt build, docs, dashboard, publish, summary
+	$(PY) scripts/run_pipeline.py --warehouse $(call shell_quote,$(WAREHOUSE_PATH)) \
+		--dashboard-out $(call shell_quote,$(DASHBOARD_OUT)) \
+		$(if $(INPUT),--input $(call shell_quote,$(INPUT)),--data-dir $(DATA_DIR) --scale $(SCALE) --seed $(SEED)) \
+		$(if $(TIMEZONE),--timezone $(call shell_quote,$(TIMEZONE))) \
+		$(if $(CURRENCY),--currency $(call shell_quote,$(CURRENCY))) \
+		$(if $(HISTORY_COMPLETE),--history-complete $(call shell_quote,$(HISTORY_COMPLETE))) \
+		$(if $(VARS),--vars $(call shell_quote,$(VARS)))
 
 test: $(STAMP) browser lint check dbt-test semantic  ## every check: linters, project checks, dbt build, semantic layer, pytest (with the dashboard in headless Chromium)
 	TEST_WAREHOUSE=$(TEST_WAREHOUSE) TEST_DATA_DIR=$(TEST_DATA_DIR) \
@@ -66,8 +83,9 @@ lint-python: $(STAMP)
 lint-sql: $(STAMP)
 	$(VENV)/bin/sqlfluff lint models macros data-tests analyses --processes 2
 
-check: $(STAMP)  ## the house-style rules (naming, layering, docs, keys) and source/contract sync
+check: $(STAMP)  ## the house-style rules (naming, layering, docs, keys) and source/contract/contract-doc sync
 	$(PY) scripts/render_sources.py --check
+	$(PY) scripts/render_contract_doc.py --check
 	$(PY) scripts/render_kpi_layers.py --check
 	$(DBT) parse --quiet
 	$(PY) scripts/check_project.py --manifest target/manifest.json
@@ -97,6 +115,12 @@ clean:  ## remove generated data, warehouses and dbt artifacts (keeps .venv)
 
 sources: $(STAMP)  ## re-render the dbt sources YAML from scripts/raw_contract.py
 	$(PY) scripts/render_sources.py
+
+contract-doc: $(STAMP)  ## re-render the contract page docs/raw_contract.md from scripts/raw_contract.py
+	$(PY) scripts/render_contract_doc.py
+
+contract-templates: $(STAMP)  ## write header-only CSV files, one per contract table, into CONTRACT_TEMPLATES (data/contract-templates)
+	$(PY) scripts/render_contract_doc.py --templates $(call shell_quote,$(CONTRACT_TEMPLATES))
 
 kpi-layers: $(STAMP)  ## re-render the wide KPI layer tables from seeds/kpi_definitions.csv
 	$(PY) scripts/render_kpi_layers.py

@@ -8,12 +8,16 @@ The warehouse is opened read-only, so a BI tool or a build can hold it at the
 same time. The page holds plotly.js inline (once) and loads nothing from the
 internet: it opens from disk, offline. Sections: the three KPI layers (trend
 against target, achievement), the web funnel, cohort retention, attribution
-models side by side, experiment results, role scorecards, flagged anomalies and,
-when the table exists, the GMV forecast.
+models side by side, experiment results, role scorecards, flagged anomalies,
+when the table exists, the GMV forecast, and the data coverage (which raw tables
+and columns the warehouse was built from, which KPIs they make computable; from
+marts.data_coverage and marts.kpi_coverage, a one-line note when those are absent).
 
 Every chart must have data. A missing warehouse, a missing mart or a mart with
 no rows for a chart stops the build with exit code 2 and a message naming it;
-no page is written then.
+no page is written then. `--allow-empty-sections` (what `make run INPUT=...`
+uses: a shop's own export may lack optional tables) draws a section whose data
+is empty as a note instead; missing marts still stop the build.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ import html
 import logging
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +64,8 @@ REQUIRED_TABLES: tuple[str, ...] = (
 )
 # Drawn only when present.
 OPTIONAL_TABLES: tuple[str, ...] = ("gmv_forecast_daily",)
+# The data coverage panel's marts (a note instead of the panel when one is absent).
+COVERAGE_TABLES: tuple[str, ...] = ("data_coverage", "kpi_coverage")
 # The anomaly chart always shows these KPIs, plus the KPI with the most anomalies flagged.
 ANOMALY_KPIS: tuple[str, ...] = ("gmv",)
 FUNNEL_STEPS: tuple[tuple[str, str], ...] = (
@@ -155,6 +162,100 @@ def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any], what:
     return rows
 
 
+@dataclass
+class Coverage:
+    """What the warehouse was built from and what that makes computable.
+
+    ``tables``: the table rows of marts.data_coverage (column_name NULL);
+    ``empty_columns``: ``table.column`` of the optional columns without a value
+    in tables that are present; ``kpis``: marts.kpi_coverage.
+    """
+
+    tables: list[dict[str, Any]]
+    empty_columns: list[str]
+    kpis: list[dict[str, Any]]
+
+    @property
+    def present_tables(self) -> list[dict[str, Any]]:
+        return [t for t in self.tables if t["is_present"]]
+
+    @property
+    def absent_tables(self) -> list[dict[str, Any]]:
+        return [t for t in self.tables if not t["is_present"]]
+
+    @property
+    def not_computable(self) -> list[dict[str, Any]]:
+        return [k for k in self.kpis if not k["is_computable"]]
+
+    def not_computable_by_input(self) -> dict[str, list[str]]:
+        """KPI ids not computable, grouped by their missing inputs (most KPIs first)."""
+        groups: dict[str, list[str]] = {}
+        for kpi in self.not_computable:
+            groups.setdefault(kpi["missing_inputs"] or "(inputs not named)", []).append(kpi["kpi_id"])
+        return {
+            missing: sorted(kpi_ids)
+            for missing, kpi_ids in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+        }
+
+    def warm_up_groups(self) -> dict[tuple[int, str], list[str]]:
+        """Computable KPI ids that need a warm-up of history, by (warm-up days, complete_from)."""
+        groups: dict[tuple[int, str], list[str]] = {}
+        for kpi in self.kpis:
+            if kpi["complete_from"] is None or not kpi["is_computable"]:  # no warm-up applies
+                continue
+            key = (int(kpi["warm_up_days"] or 0), str(kpi["complete_from"])[:10])
+            groups.setdefault(key, []).append(kpi["kpi_id"])
+        return {key: sorted(kpi_ids) for key, kpi_ids in sorted(groups.items())}
+
+
+def read_coverage(con: duckdb.DuckDBPyConnection, schema: str) -> tuple[Coverage | None, str]:
+    """(Coverage, '') from the two coverage marts, or (None, why not) when they are absent or unreadable."""
+    present = existing_tables(con, schema)
+    missing = [f"{schema}.{t}" for t in COVERAGE_TABLES if t not in present]
+    if missing:
+        return None, f"the warehouse has no {' or '.join(missing)} (built before the coverage marts existed?)"
+    # select *: a column added to the marts later does not break the panel; the
+    # columns read below are those the marts document (source_file may be absent)
+    try:
+        tables = _dicts(con.execute(f"select * from {schema}.data_coverage where column_name is null"))
+        empty = con.execute(
+            f"""
+            select c.table_name || '.' || c.column_name
+            from {schema}.data_coverage as c
+            inner join {schema}.data_coverage as t
+                on t.table_name = c.table_name and t.column_name is null and t.is_present
+            where c.column_name is not null and not c.is_required and not c.is_present
+            order by c.table_name, c.column_name
+            """
+        ).fetchall()
+        kpis = _dicts(con.execute(f"select * from {schema}.kpi_coverage"))
+        needed = {
+            "data_coverage": ({"table_name", "is_required", "is_present", "row_count"}, tables),
+            "kpi_coverage": ({"kpi_id", "is_computable", "missing_inputs", "complete_from"}, kpis),
+        }
+        for mart, (columns, rows) in needed.items():
+            lacking = sorted(columns - set(rows[0])) if rows else []
+            if lacking:
+                return None, f"{schema}.{mart} lacks column(s) {', '.join(lacking)}"
+    except duckdb.Error as exc:
+        return None, f"the coverage marts could not be read: {' '.join(str(exc).split())[:200]}"
+    for row in tables:
+        for name in ("source_file", "first_date", "last_date"):
+            row.setdefault(name, None)
+    for row in kpis:
+        row.setdefault("kpi_name", row["kpi_id"])
+        row.setdefault("layer", "")
+        row.setdefault("warm_up_days", None)
+    tables.sort(key=lambda t: (not t["is_present"], not t["is_required"], t["table_name"]))
+    kpis.sort(key=lambda k: (str(k["layer"]), k["kpi_id"]))
+    return Coverage(tables=tables, empty_columns=[row[0] for row in empty], kpis=kpis), ""
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 def column(rows: Sequence[dict[str, Any]], name: str) -> list[Any]:
     """One column of fetched rows, Decimals as floats."""
     return [_plain(row[name]) for row in rows]
@@ -205,7 +306,11 @@ def style(fig: go.Figure, title: str, height: int = 420, subplot_titles: bool = 
 
 
 def kpi_layer_section(
-    con: duckdb.DuckDBPyConnection, schema: str, layer: str, kpis: Sequence[str]
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    layer: str,
+    kpis: Sequence[str],
+    skip_empty_kpis: bool = False,
 ) -> Section:
     """A layer's KPIs by month: value and target lines, achievement on a second axis, and tiles."""
     rows = fetch(
@@ -223,10 +328,11 @@ def kpi_layer_section(
     )
     by_kpi = {kpi: [r for r in rows if r["kpi_id"] == kpi] for kpi in kpis}
     empty = [kpi for kpi, kpi_rows in by_kpi.items() if not kpi_rows]
-    if empty:
+    if empty and not skip_empty_kpis:
         raise DashboardNotReady(
             f"no complete monthly values in kpi_values for {layer} KPI(s) {', '.join(empty)}"
         )
+    kpis = [kpi for kpi in kpis if by_kpi[kpi]]
     names = {kpi: by_kpi[kpi][0]["kpi_name"] for kpi in kpis}
     fig = make_subplots(
         rows=1,
@@ -292,13 +398,14 @@ def kpi_layer_section(
         )
         tiles.append(kpi_tile(names[kpi], kpi_rows[-1], unit))
     style(fig, f"{layer.capitalize()} KPIs by month: actual vs target, achievement", 470, subplot_titles=True)
+    left_out = f" Not drawn, no values: {', '.join(empty)} (see Data coverage)." if empty else ""
     return Section(
         section_id=f"layer-{layer}",
         title=f"{layer.capitalize()} layer",
         intro=(
             "Complete months only (kpi_values, grain month, dimension total). Lines: actual and target; "
             "bars: achievement (actual / target, or target / actual when lower is better) on the right axis, "
-            f"drawn up to {ACHIEVEMENT_RANGE[1]:.0%} (hover for the exact value)."
+            f"drawn up to {ACHIEVEMENT_RANGE[1]:.0%} (hover for the exact value).{left_out}"
         ),
         charts=[Chart(f"chart-layer-{layer}", fig)],
         extra_html='<div class="tiles">' + "".join(tiles) + "</div>",
@@ -764,6 +871,80 @@ def forecast_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
     )
 
 
+def coverage_section(con: duckdb.DuckDBPyConnection, schema: str) -> Section:
+    """The data coverage panel: raw tables present and absent, empty optional columns,
+    the KPIs not computable with their missing inputs, and the history warm-up."""
+    coverage, why_not = read_coverage(con, schema)
+    if coverage is None:
+        return Section(
+            section_id="coverage",
+            title="Data coverage",
+            intro=f"Not available: {why_not}.",
+        )
+    log.info("%-38s %6d tables, %d KPIs", "data coverage", len(coverage.tables), len(coverage.kpis))
+    computable = len(coverage.kpis) - len(coverage.not_computable)
+    with_files = any(t["source_file"] for t in coverage.tables)
+    table_rows = "".join(
+        f"<tr><td>{html.escape(str(t['table_name']))}</td>"
+        f"<td>{'required' if t['is_required'] else 'optional'}</td>"
+        + (f"<td>{html.escape(str(t['source_file'] or ''))}</td>" if with_files else "")
+        + f"<td>{t['row_count'] or 0:,}</td><td>{_day(t['first_date'])}</td><td>{_day(t['last_date'])}</td></tr>"
+        for t in coverage.present_tables
+    )
+    parts = [
+        f'<p class="coverage-headline"><b>{computable} of {len(coverage.kpis)} KPIs computable</b> '
+        f"from {len(coverage.present_tables)} of {len(coverage.tables)} raw tables.</p>",
+        '<table class="data" id="coverage-tables"><thead><tr><th>table present</th><th>kind</th>'
+        + ("<th>file</th>" if with_files else "")
+        + "<th>rows</th><th>first date</th><th>last date</th></tr></thead>"
+        f"<tbody>{table_rows}</tbody></table>",
+    ]
+    absent = [
+        html.escape(str(t["table_name"])) + (" <b>(required)</b>" if t["is_required"] else "")
+        for t in coverage.absent_tables
+    ]
+    parts.append(f"<p><b>Tables absent</b> (loaded empty): {', '.join(absent) if absent else 'none'}.</p>")
+    empty = ", ".join(html.escape(c) for c in coverage.empty_columns) or "none"
+    parts.append(f"<p><b>Optional columns without a value</b>: {empty}.</p>")
+    groups = coverage.not_computable_by_input()
+    if groups:
+        names = {k["kpi_id"]: k["kpi_name"] or k["kpi_id"] for k in coverage.kpis}
+        body = "".join(
+            f"<tr><td>{html.escape(missing)}</td><td>{len(kpi_ids)}</td>"
+            f"<td>{html.escape(', '.join(sorted(str(names[k]) for k in kpi_ids)))}</td></tr>"
+            for missing, kpi_ids in groups.items()
+        )
+        parts.append(
+            '<table class="data" id="coverage-kpis"><thead><tr><th>missing inputs</th><th>KPIs</th>'
+            f"<th>not computable</th></tr></thead><tbody>{body}</tbody></table>"
+        )
+    else:
+        parts.append("<p>Every KPI is computable from this data.</p>")
+    warm = coverage.warm_up_groups()
+    if warm:
+        items = "".join(
+            f"<li>{days}-day warm-up: complete from {start}: {html.escape(', '.join(kpi_ids))}</li>"
+            for (days, start), kpi_ids in warm.items()
+        )
+        parts.append(
+            "<p><b>History warm-up</b> (from the first day whose periods have enough history; "
+            f"none with history_complete):</p><ul>{items}</ul>"
+        )
+    return Section(
+        section_id="coverage",
+        title="Data coverage",
+        intro=(
+            "What this warehouse was built from (marts.data_coverage) and which KPIs that makes computable "
+            "(marts.kpi_coverage). A table absent from the export loads empty; the KPIs that need it read NULL."
+        ),
+        extra_html="".join(parts),
+    )
+
+
+def _day(value: Any) -> str:
+    return "" if value is None else str(value)[:10]
+
+
 def _palette(i: int) -> str:
     colors = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
     return colors[i % len(colors)]
@@ -772,20 +953,46 @@ def _palette(i: int) -> str:
 # --------------------------------------------------------------------------- page
 
 
-def build_sections(con: duckdb.DuckDBPyConnection, schema: str) -> list[Section]:
-    """Every section, in page order; DashboardNotReady when a mart or a chart's data is missing."""
+def build_sections(
+    con: duckdb.DuckDBPyConnection, schema: str, allow_empty_sections: bool = False
+) -> list[Section]:
+    """Every section, in page order; DashboardNotReady when a mart or a chart's data is missing
+    (with allow_empty_sections, a section without data becomes a note; a missing mart still stops)."""
     present = check_tables(con, schema)
-    sections = [kpi_layer_section(con, schema, layer, kpis) for layer, kpis in LAYER_KPIS.items()]
-    sections += [
-        funnel_section(con, schema),
-        cohort_section(con, schema),
-        attribution_section(con, schema),
-        experiment_section(con, schema),
-        scorecard_section(con, schema),
-        anomaly_section(con, schema),
+    builders: list[tuple[str, str, Callable[[], Section]]] = [
+        (
+            f"layer-{layer}",
+            f"{layer.capitalize()} layer",
+            partial(kpi_layer_section, con, schema, layer, kpis, allow_empty_sections),
+        )
+        for layer, kpis in LAYER_KPIS.items()
+    ]
+    builders += [
+        ("funnel", "Web funnel", partial(funnel_section, con, schema)),
+        ("cohorts", "Cohort retention", partial(cohort_section, con, schema)),
+        ("attribution", "Attribution models side by side", partial(attribution_section, con, schema)),
+        ("experiments", "Experiment results", partial(experiment_section, con, schema)),
+        ("scorecards", "Scorecards", partial(scorecard_section, con, schema)),
+        ("anomalies", "Anomalies flagged", partial(anomaly_section, con, schema)),
     ]
     if "gmv_forecast_daily" in present:
-        sections.append(forecast_section(con, schema))
+        builders.append(("forecast", "GMV forecast", partial(forecast_section, con, schema)))
+    sections = []
+    for section_id, title, build in builders:
+        try:
+            sections.append(build())
+        except DashboardNotReady as exc:
+            if not allow_empty_sections:
+                raise
+            log.warning("section %s not drawn: %s", section_id, exc)
+            sections.append(
+                Section(
+                    section_id=section_id,
+                    title=title,
+                    intro=f"Not drawn: {exc}. The data it needs is not in this warehouse (see Data coverage).",
+                )
+            )
+    sections.append(coverage_section(con, schema))
     return sections
 
 
@@ -811,11 +1018,14 @@ section p.intro { margin: 0 0 10px; color: #555; font-size: 13px; }
 table.data { border-collapse: collapse; font-size: 13px; margin-top: 8px; }
 table.data th, table.data td { border-bottom: 1px solid #eee; padding: 4px 10px; text-align: right; }
 table.data th:nth-child(-n+2), table.data td:nth-child(-n+2) { text-align: left; }
+#coverage-kpis th:nth-child(3), #coverage-kpis td:nth-child(3) { text-align: left; }
 footer { padding: 0 32px 24px; color: #777; font-size: 12px; }
 """
 
 
-def render_page(sections: Sequence[Section], warehouse: Path, built_at: dt.datetime) -> str:
+def render_page(
+    sections: Sequence[Section], warehouse: Path, built_at: dt.datetime, headline: str = ""
+) -> str:
     """The whole page: plotly.js inline once (with the first chart), every section after the other."""
     parts: list[str] = []
     plotly_js_included = False
@@ -849,21 +1059,37 @@ def render_page(sections: Sequence[Section], warehouse: Path, built_at: dt.datet
         f"<style>{PAGE_CSS}</style></head><body>"
         "<header><h1>E-commerce KPI dashboard</h1>"
         f"<p>Built {built_at:%Y-%m-%d %H:%M} UTC from {html.escape(warehouse.name)} (schema marts). "
-        "Static page: works offline.</p></header>"
+        f"Static page: works offline.{html.escape(headline)}</p></header>"
         f"<nav>{nav}</nav><main>{''.join(parts)}</main>"
         "<footer>Definitions and formulas of every KPI: kpi_catalog and the dbt docs.</footer>"
         "</body></html>\n"
     )
 
 
-def build_dashboard(warehouse: Path, out: Path, schema: str = DEFAULT_SCHEMA) -> Path:
-    """Read the marts, render the page and write it (atomically) to out; return out."""
+def build_dashboard(
+    warehouse: Path,
+    out: Path,
+    schema: str = DEFAULT_SCHEMA,
+    published_as: Path | None = None,
+    allow_empty_sections: bool = False,
+) -> Path:
+    """Read the marts, render the page and write it (atomically) to out; return out.
+
+    published_as: the warehouse the page names (make run draws from the working
+    copy it publishes afterwards under this name)."""
     con = connect(warehouse)
     try:
-        sections = build_sections(con, schema)
+        sections = build_sections(con, schema, allow_empty_sections)
+        coverage, _ = read_coverage(con, schema)
     finally:
         con.close()
-    page = render_page(sections, warehouse, dt.datetime.now(dt.UTC))
+    headline = ""
+    if coverage is not None:
+        computable = len(coverage.kpis) - len(coverage.not_computable)
+        headline = (
+            f" {computable} of {len(coverage.kpis)} KPIs computable from this data (see Data coverage)."
+        )
+    page = render_page(sections, published_as or warehouse, dt.datetime.now(dt.UTC), headline)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.write_text(page, encoding="utf-8")
@@ -880,6 +1106,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="HTML file to write")
     parser.add_argument("--schema", default=DEFAULT_SCHEMA, help="schema of the marts")
+    parser.add_argument(
+        "--published-as",
+        type=Path,
+        default=None,
+        help="the warehouse file the page names (default: --warehouse)",
+    )
+    parser.add_argument(
+        "--allow-empty-sections",
+        action="store_true",
+        help="draw a note for a section without data instead of stopping (a shop's own data may "
+        "lack optional tables); missing marts still stop the build",
+    )
     return parser.parse_args(argv)
 
 
@@ -889,7 +1127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parse_args(argv)
     try:
-        out = build_dashboard(args.warehouse, args.out, args.schema)
+        out = build_dashboard(
+            args.warehouse, args.out, args.schema, args.published_as, args.allow_empty_sections
+        )
     except DashboardNotReady as exc:
         log.error("dashboard not built: %s", exc)
         return EXIT_NOT_READY

@@ -7,6 +7,18 @@ the KPI dictionary's definitions (test accounts excluded).
 
     python scripts/generate_data.py --out data/raw --scale 1 --seed 42
 
+``--profile minimal|bare|marketplace`` writes the data set the way a real export
+could look instead (tables and optional columns missing, one currency, local
+time without offsets, another date span, a mid-month window): the full set is
+generated into a temporary folder and reshaped by ``scripts/data_profiles.py``.
+The default, ``full``, is every table as described below.
+
+The generator writes only into its own folder: a new or empty one, or one it
+wrote before (it leaves a marker file, ``.generated-by-generate_data``; older
+runs are recognised by their ``ground_truth.json``). A non-empty folder of
+anyone else is refused (exit 2). Regenerating removes only the files it writes
+(a file per contract table in any format, the ground truth and the marker).
+
 Everything is vectorised with NumPy (loops run over days, kinds, columns or
 chunks of rows, never over rows), CSV writing included: scale 1 (about 20k
 customers, 60k orders, 1.1M sessions and 3.6M web events over two years, 4.7M
@@ -77,6 +89,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+
+if __package__ in (None, ""):  # run as a script: make `scripts` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts import data_profiles
+from scripts.raw_contract import FILE_SUFFIXES, TABLES
 
 if TYPE_CHECKING:
     import duckdb
@@ -4126,6 +4144,96 @@ def run(cfg: Config) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------
+# The output folder: only the generator's own, and only its own files replaced
+# ---------------------------------------------------------------------------
+
+# Written into every folder the generator fills; a folder without it (and without
+# an older generator's ground_truth.json) is someone else's and is never written to.
+MARKER = ".generated-by-generate_data"
+TRUTH_FILE = "ground_truth.json"
+
+
+def own_files(out: Path) -> list[Path]:
+    """Every file the generator writes or wrote into ``out``: a file per contract
+    table in each accepted format, the ground truth and the marker."""
+    names = [f"{table}{suffix}" for table in TABLES for suffix in FILE_SUFFIXES]
+    return [out / name for name in (*names, TRUTH_FILE, MARKER)]
+
+
+def written_by_generator(out: Path) -> bool:
+    """True when ``out`` carries the generator's marker, or (older runs) a ground
+    truth whose planted parameters name a generator version."""
+    if (out / MARKER).is_file():
+        return True
+    truth = out / TRUTH_FILE
+    if not truth.is_file():
+        return False
+    try:
+        planted = json.loads(truth.read_text()).get("planted", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(planted, dict) and "generator_version" in planted
+
+
+def refuse_reason(out: Path) -> str | None:
+    """Why the generator must not write into ``out``, or None when it may."""
+    if not out.exists():
+        return None
+    if not out.is_dir():
+        return f"--out {out} exists and is not a folder"
+    if not any(out.iterdir()) or written_by_generator(out):
+        return None
+    return (
+        f"--out {out} is not empty and was not written by generate_data.py (it has no {MARKER} "
+        f"and no generator {TRUTH_FILE}), so nothing in it is replaced. To build the warehouse from "
+        f"your own data, pass the folder with `make run INPUT={out}` instead; to generate, choose a "
+        "new or empty folder."
+    )
+
+
+def prepare_out(out: Path, profile: str) -> None:
+    """Clear the generator's own files from ``out`` (never anything else) and
+    mark the folder as the generator's before writing into it."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in own_files(out):
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    (out / MARKER).write_text(
+        f"written by scripts/generate_data.py (generator {GENERATOR_VERSION}, profile {profile}); "
+        "it replaces only its own files in this folder\n"
+    )
+
+
+def run_profile(cfg: Config, profile_name: str) -> dict[str, Any]:
+    """Generate the full data set into a temporary folder, then write the profile's
+    files (see scripts/data_profiles.py) into ``cfg.out``."""
+    import tempfile
+
+    profile = data_profiles.PROFILES[profile_name]
+    data_profiles.check_window(profile, cfg.start, cfg.end)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="generate_data-") as tmp:
+        full = Path(tmp) / "full"
+        run(dataclasses.replace(cfg, out=full, fmt="parquet"))
+        planted = json.loads((full / TRUTH_FILE).read_text())["planted"]
+        t_full = time.perf_counter()
+        truth = data_profiles.apply_profile(profile, full, cfg.out, cfg.fmt, planted)
+    rows = truth["profile"]["row_counts"]
+    seconds = time.perf_counter() - t0
+    LOG.info(
+        "profile %s: full set %.2fs, reshaped in %.2fs; %s, %s, window %s",
+        profile_name,
+        t_full - t0,
+        seconds - (t_full - t0),
+        profile.currency,
+        profile.timezone,
+        truth["profile"]["window"],
+    )
+    total = sum(rows.values())
+    return {"rows": rows, "total_rows": total, "seconds": seconds, "rows_per_second": total / seconds}
+
+
+# ---------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------
 
@@ -4190,6 +4298,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--format", dest="fmt", choices=FORMATS, default="csv", help="file format (default csv)"
     )
+    parser.add_argument(
+        "--profile",
+        choices=data_profiles.PROFILE_NAMES,
+        default=data_profiles.FULL,
+        help="shape of the export: full = every table (default); minimal, bare and marketplace drop "
+        "tables and optional columns and move currency, time zone and date span like real exports "
+        "(see scripts/data_profiles.py; load them with --assume-timezone <the profile's zone>)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser.parse_args(argv)
 
@@ -4210,14 +4326,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         LOG.error("--seed must be >= 0, got %s", args.seed)
         return 2
     cfg = Config(out=args.out, scale=args.scale, seed=args.seed, start=args.start, end=args.end, fmt=args.fmt)
+    if args.profile != data_profiles.FULL:
+        try:
+            data_profiles.check_window(data_profiles.PROFILES[args.profile], cfg.start, cfg.end)
+        except data_profiles.ProfileError as exc:
+            LOG.error("%s", exc)
+            return 2
+    reason = refuse_reason(cfg.out)
+    if reason is not None:
+        LOG.error("%s", reason)
+        print(f"generate_data.py: error: {reason}", file=sys.stderr)
+        return 2
     tune_memory()
     try:
-        summary = run(cfg)
-    except (OSError, RuntimeError) as exc:
+        prepare_out(cfg.out, args.profile)
+        if args.profile == data_profiles.FULL:
+            summary = run(cfg)
+        else:
+            summary = run_profile(cfg, args.profile)
+    except (OSError, RuntimeError, data_profiles.ProfileError) as exc:
         LOG.error("generation failed: %s", exc)
         return 1
     print(
         f"wrote {len(summary['rows'])} tables, {summary['total_rows']} rows to {cfg.out} "
+        f"(profile {args.profile}) "
         f"in {summary['seconds']:.1f}s ({summary['rows_per_second']:,.0f} rows/s)"
     )
     return 0

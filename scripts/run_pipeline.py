@@ -1,15 +1,36 @@
-"""The main job behind `make run`: generate data, load it, build the warehouse, document it.
+"""The main job behind `make run`: load the shop's data, build the warehouse, document it, draw the dashboard.
 
-Each step runs as its own process (the generator, the loader, dbt), so a failing
-step stops the pipeline with that step's own error and exit code. The load and
-the build write a working copy next to the published warehouse
-(`<name>.building.duckdb`); only when every step has passed is the working copy
-published by an atomic rename over the file BI tools open, so a reader never
-sees a half-built warehouse: a connection opened before the publish keeps
-reading the previous complete version, the next one reads the new version, and
-a failed build leaves the published file untouched. At the end it prints where
-the warehouse file and the docs are, the rows per raw table, what dbt built,
-the headline KPIs and how long each step took.
+Two modes:
+
+- the demo (no `--input`): generate the synthetic shop into `--data-dir` (reused
+  when scale, seed and generator match), then load it;
+- your own data (`--input DIR`): load the folder of raw files as it is. The
+  pipeline only reads DIR: it never generates, writes, deletes or regenerates
+  anything in it, and refuses to start when one of its outputs would land
+  inside it.
+
+Settings: `--timezone` is the zone of timestamps written without an offset (the
+loader's `--assume-timezone`) and the reporting zone (dbt var
+`reporting_timezone`); `--currency` the reporting currency (`reporting_currency`);
+`--history-complete` says the export holds the shop's whole history (var
+`history_complete`, default false); `--vars` further dbt vars as a YAML mapping.
+The merged vars go to every dbt call. With `--input` the build is `dbt build
+--exclude-resource-type unit_test` (models and data tests: unit tests test the
+SQL, not the data, and `make test` runs them); the demo runs the whole build.
+
+Each step runs as its own process (the generator, the loader, dbt, the
+dashboard), so a failing step stops the pipeline with that step's own error and
+exit code. The load and the build write a working copy next to the published
+warehouse (`<name>.building.duckdb`), and the dashboard is drawn from it into
+`<out>.building`; only when every step has passed is the working copy published
+by an atomic rename over the file BI tools open (and the dashboard moved into
+place), so a reader never sees a half-built warehouse: a connection opened
+before the publish keeps reading the previous complete version, the next one
+reads the new version, and a failed step leaves the published file untouched.
+At the end it prints the effective settings, where the warehouse file, the docs
+and the dashboard are, the rows per raw table, what dbt built, the data
+coverage (marts.data_coverage, marts.kpi_coverage), the headline KPIs and how
+long each step took.
 """
 
 from __future__ import annotations
@@ -18,16 +39,46 @@ import argparse
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
+import textwrap
 import time
+import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import yaml
 
 log = logging.getLogger("run_pipeline")
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATA_DIR = Path("data/generated")
+DEFAULT_WAREHOUSE = Path("warehouse/ecommerce.duckdb")
+DEFAULT_DASHBOARD = Path("dashboard/index.html")
+DEFAULT_SCALE = 1.0
+DEFAULT_SEED = 42
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+# the generator's exit code when it refuses its arguments or the output folder
+GENERATOR_REFUSED = 2
+
+
+class SettingsError(ValueError):
+    """A bad option: the run stops before any step, with this message."""
+
+
+class StepFailed(SystemExit):
+    """A pipeline step exited non-zero; `returncode` is its exit code."""
+
+    def __init__(self, name: str, returncode: int) -> None:
+        super().__init__(f"step '{name}' failed with exit code {returncode}")
+        self.returncode = returncode
 
 
 @dataclass
@@ -42,7 +93,270 @@ class Timings:
         result = subprocess.run(cmd, cwd=ROOT, env=env, check=False)
         self.steps[name] = time.perf_counter() - start
         if result.returncode != 0:
-            raise SystemExit(f"step '{name}' failed with exit code {result.returncode}")
+            raise StepFailed(name, result.returncode)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def parse_bool(text: str, option: str) -> bool:
+    """true/false, 1/0, yes/no, on/off (any case)."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{option}: expected true or false, got {text!r}")
+
+
+def parse_vars(text: str | None) -> dict[str, Any]:
+    """The `--vars` YAML mapping as a dict ({} when empty); SettingsError when it is not one."""
+    if text is None or not text.strip():
+        return {}
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = " ".join(str(exc).split())
+        raise SettingsError(
+            f"--vars (VARS) is not valid YAML: {problem}. Expected a mapping such as "
+            "'{churn_days: 120, pii_hash_salt: abc}'"
+        ) from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SettingsError(
+            f"--vars (VARS) must be a YAML mapping such as '{{churn_days: 120}}', "
+            f"got a {type(value).__name__}: {text!r}"
+        )
+    keys = [key for key in value if not isinstance(key, str)]
+    if keys:
+        raise SettingsError(f"--vars (VARS): every var name must be text, got {keys!r}")
+    return value
+
+
+def check_timezone(name: str) -> str:
+    """An IANA zone name as given; SettingsError when the zone is unknown."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"--timezone (TIMEZONE): unknown time zone {name!r} (expected an IANA name such as "
+            "UTC, Europe/London or America/New_York)"
+        ) from None
+    return name
+
+
+def check_currency(code: str) -> str:
+    """An ISO-4217 code, upper-cased; SettingsError otherwise."""
+    upper = code.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", upper):
+        raise SettingsError(f"--currency (CURRENCY): expected an ISO-4217 code such as GBP, got {code!r}")
+    return upper
+
+
+def merge_vars(
+    timezone: str | None,
+    currency: str | None,
+    history_complete: bool | None,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """The dbt vars of a run: `extra` (--vars) with the options on top.
+
+    An option and `--vars` that set the same var differently are an error
+    rather than a silent choice. history_complete is always set (default false).
+    """
+    options = {
+        "reporting_timezone": ("--timezone (TIMEZONE)", timezone),
+        "reporting_currency": ("--currency (CURRENCY)", currency),
+        "history_complete": ("--history-complete (HISTORY_COMPLETE)", history_complete),
+    }
+    merged = dict(extra)
+    for var, (option, value) in options.items():
+        if value is None:
+            continue
+        if var in extra and extra[var] != value:
+            raise SettingsError(
+                f"{var} is set twice, differently: {option} gives {value!r}, --vars (VARS) "
+                f"{extra[var]!r}; set it once"
+            )
+        merged[var] = value
+    merged.setdefault("history_complete", False)
+    return merged
+
+
+def vars_option(dbt_vars: dict[str, Any]) -> list[str]:
+    """`--vars '{...}'` for a dbt command (one line of flow-style YAML), or nothing."""
+    if not dbt_vars:
+        return []
+    text = yaml.safe_dump(dbt_vars, default_flow_style=True, sort_keys=True, width=1_000_000).strip()
+    return ["--vars", text]
+
+
+def dbt_commands(dbt: str, dbt_vars: dict[str, Any], own_data: bool) -> dict[str, list[str]]:
+    """The dbt steps: build (models and data tests only on your own data) and docs."""
+    build = [dbt, "build"]
+    if own_data:
+        build += ["--exclude-resource-type", "unit_test"]
+    return {
+        "dbt build": build + vars_option(dbt_vars),
+        "dbt docs generate": [dbt, "docs", "generate", "--static", *vars_option(dbt_vars)],
+    }
+
+
+def project_var_defaults() -> dict[str, Any]:
+    """The vars declared in dbt_project.yml ({} if it cannot be read)."""
+    try:
+        project = yaml.safe_load((ROOT / "dbt_project.yml").read_text())
+    except (OSError, yaml.YAMLError):
+        return {}
+    found = project.get("vars") if isinstance(project, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def effective_settings(dbt_vars: dict[str, Any]) -> dict[str, Any]:
+    """Reporting zone, currency and history_complete as dbt will see them."""
+    defaults = project_var_defaults()
+
+    def pick(name: str, fallback: Any) -> Any:
+        return dbt_vars.get(name, defaults.get(name, fallback))
+
+    return {
+        "reporting_timezone": pick("reporting_timezone", "UTC"),
+        "reporting_currency": pick("reporting_currency", "USD"),
+        "history_complete": pick("history_complete", False),
+    }
+
+
+def absolute(path: Path) -> Path:
+    """The path made absolute against the current directory (subprocesses run in ROOT)."""
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def dbt_target_dir() -> Path:
+    """Where dbt writes run_results.json and the docs: $DBT_TARGET_PATH or ROOT/target."""
+    configured = os.environ.get("DBT_TARGET_PATH")
+    if not configured:
+        return ROOT / "target"
+    return Path(configured) if Path(configured).is_absolute() else ROOT / configured
+
+
+def check_input_dir(input_dir: Path, outputs: Sequence[Path]) -> Path:
+    """The input folder, resolved; SettingsError when it is missing, not a folder,
+    or when one of the pipeline's outputs (or dbt's target and log folders) would
+    be written inside it."""
+    if not input_dir.exists():
+        raise SettingsError(
+            f"--input (INPUT) {input_dir}: no such folder. Expected the folder of your raw files, "
+            "one per contract table (docs/raw_contract.md; make contract-templates writes empty ones)"
+        )
+    if not input_dir.is_dir():
+        raise SettingsError(
+            f"--input (INPUT) {input_dir}: not a folder. Give the folder that holds the files "
+            "(shop_orders.csv, ...), not a file"
+        )
+    folder = input_dir.resolve()
+    dbt_dirs = [dbt_target_dir(), ROOT / os.environ.get("DBT_LOG_PATH", "logs")]
+    for output in [*outputs, ROOT]:
+        if output.resolve().is_relative_to(folder):
+            raise SettingsError(
+                f"--input (INPUT) {input_dir}: the run would write {output} inside it, and the input "
+                "folder is only ever read. Keep the raw files in a folder of their own"
+            )
+    for dbt_dir in dbt_dirs:
+        if folder.is_relative_to(dbt_dir.resolve()):
+            raise SettingsError(
+                f"--input (INPUT) {input_dir}: it lies inside {dbt_dir}, which dbt writes. "
+                "Keep the raw files in a folder of their own"
+            )
+    return folder
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--input",
+        type=Path,
+        default=None,
+        help="folder of your own raw files (one per contract table); read only. "
+        "Without it: the demo on generated data",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help=f"demo: where to generate (default {DEFAULT_DATA_DIR})"
+    )
+    parser.add_argument(
+        "--scale", type=float, default=None, help=f"demo: data volume (default {DEFAULT_SCALE})"
+    )
+    parser.add_argument("--seed", type=int, default=None, help=f"demo: random seed (default {DEFAULT_SEED})")
+    parser.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="demo: generate the data even if it is already there",
+    )
+    parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    parser.add_argument(
+        "--dashboard-out", type=Path, default=DEFAULT_DASHBOARD, help="the dashboard HTML file"
+    )
+    parser.add_argument(
+        "--timezone",
+        default=None,
+        help="IANA zone of timestamps without an offset, and the reporting zone (default UTC)",
+    )
+    parser.add_argument("--currency", default=None, help="reporting currency, ISO-4217 (default USD)")
+    parser.add_argument(
+        "--history-complete",
+        nargs="?",
+        const="true",
+        default=None,
+        metavar="BOOL",
+        help="the data holds the shop's whole history (dbt var history_complete; default false)",
+    )
+    parser.add_argument("--vars", default=None, help="further dbt vars, a YAML mapping: '{churn_days: 120}'")
+    args = parser.parse_args(argv)
+    demo_only = [
+        option
+        for option, value in (
+            ("--data-dir", args.data_dir),
+            ("--scale", args.scale),
+            ("--seed", args.seed),
+            ("--regenerate", args.regenerate or None),
+        )
+        if value is not None
+    ]
+    if args.input is not None and demo_only:
+        parser.error(
+            f"--input brings your own data and never generates: {', '.join(demo_only)} "
+            "belong to the demo on generated data"
+        )
+    args.data_dir = args.data_dir or DEFAULT_DATA_DIR
+    args.scale = DEFAULT_SCALE if args.scale is None else args.scale
+    args.seed = DEFAULT_SEED if args.seed is None else args.seed
+    for name in ("input", "data_dir", "warehouse", "dashboard_out"):
+        if getattr(args, name) is not None:
+            setattr(args, name, absolute(getattr(args, name)))
+    try:
+        timezone = check_timezone(args.timezone) if args.timezone else None
+        currency = check_currency(args.currency) if args.currency else None
+        history = (
+            None
+            if args.history_complete is None or not args.history_complete.strip()
+            else parse_bool(args.history_complete, "--history-complete (HISTORY_COMPLETE)")
+        )
+        args.dbt_vars = merge_vars(timezone, currency, history, parse_vars(args.vars))
+        args.assume_timezone = timezone or "UTC"
+        if args.input is not None:
+            outputs = [
+                args.warehouse,
+                working_copy_of(args.warehouse),
+                args.dashboard_out,
+                staged_dashboard(args.dashboard_out),
+            ]
+            check_input_dir(args.input, outputs)
+    except SettingsError as exc:
+        parser.error(str(exc))
+    return args
+
+
+# --------------------------------------------------------------------------- warehouse files
 
 
 def working_copy_of(published: Path) -> Path:
@@ -50,10 +364,26 @@ def working_copy_of(published: Path) -> Path:
     return published.with_name(published.stem + ".building" + published.suffix)
 
 
+def staged_dashboard(out: Path) -> Path:
+    """Where the pipeline draws the dashboard before it publishes (moved to `out` after)."""
+    return out.with_name(out.name + ".building")
+
+
 def discard(database: Path) -> None:
     """Remove a DuckDB file and its write-ahead log, if any."""
     for path in (database, database.with_name(database.name + ".wal")):
         path.unlink(missing_ok=True)
+
+
+def checkpoint(database: Path) -> None:
+    """Fold the write-ahead log into the database file; RuntimeError if one is left."""
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    if database.with_name(database.name + ".wal").exists():
+        raise RuntimeError(f"{database} still has a write-ahead log after a checkpoint")
 
 
 def publish(working_copy: Path, published: Path) -> None:
@@ -65,21 +395,16 @@ def publish(working_copy: Path, published: Path) -> None:
     published file before keeps its open file, i.e. the previous complete
     version; the next connection opens the new one.
     """
-    con = duckdb.connect(str(working_copy))
-    try:
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    if working_copy.with_name(working_copy.name + ".wal").exists():
-        raise RuntimeError(f"{working_copy} still has a write-ahead log after a checkpoint")
+    checkpoint(working_copy)
     published.parent.mkdir(parents=True, exist_ok=True)
     os.replace(working_copy, published)
     published.with_name(published.name + ".wal").unlink(missing_ok=True)
 
 
 def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
-    """True when data_dir already holds a generated set made with this scale and seed
-    by the current generator (a generator edited since then regenerates)."""
+    """True when data_dir already holds the full generated set made with this scale and
+    seed by the current generator (a generator edited since then, or a profile's
+    set, regenerates)."""
     truth = data_dir / "ground_truth.json"
     if not truth.exists():
         return False
@@ -89,7 +414,14 @@ def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
         planted = json.loads(truth.read_text()).get("planted", {})
     except json.JSONDecodeError:
         return False
-    return float(planted.get("scale", -1)) == float(scale) and int(planted.get("seed", -1)) == seed
+    return (
+        float(planted.get("scale", -1)) == float(scale)
+        and int(planted.get("seed", -1)) == seed
+        and planted.get("profile", "full") == "full"
+    )
+
+
+# --------------------------------------------------------------------------- summary
 
 
 def raw_row_counts(warehouse: Path) -> list[tuple[str, int, int, int]]:
@@ -153,6 +485,99 @@ def format_kpi(unit: str, value: float | None) -> str:
     return f"{value:,.2f}"
 
 
+def headline_lines(
+    month: str | None,
+    kpis: Sequence[tuple[str, str, float | None, float | None]],
+    not_computable: set[str],
+) -> list[str]:
+    """The headline KPI table; a KPI the coverage lists as not computable reads so, not '-'."""
+    if not month:
+        return []
+    lines = [
+        "",
+        f"headline KPIs of {month} (last complete month; all in marts.kpi_values)",
+        f"{'kpi':<28}{'value':>16}{'target':>16}",
+    ]
+    for kpi_id, unit, value, target in kpis:
+        shown = "not computable" if value is None and kpi_id in not_computable else format_kpi(unit, value)
+        lines.append(f"{kpi_id:<28}{shown:>16}{format_kpi(unit, target):>16}")
+    listed = {row[0] for row in kpis}
+    for kpi_id in HEADLINE_KPIS:
+        if kpi_id not in listed and kpi_id in not_computable:
+            lines.append(f"{kpi_id:<28}{'not computable':>16}{'-':>16}")
+    return lines
+
+
+def read_coverage(warehouse: Path) -> tuple[Any, str]:
+    """(Coverage, '') from marts.data_coverage and marts.kpi_coverage, or (None, why not)."""
+    from scripts.build_dashboard import read_coverage as read_marts
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        return None, f"cannot open {warehouse}: {exc}"
+    try:
+        return read_marts(con, "marts")
+    finally:
+        con.close()
+
+
+def _wrapped(label: str, items: Sequence[str], indent: int = 4) -> list[str]:
+    text = f"{label}{', '.join(items)}"
+    return textwrap.wrap(
+        text,
+        width=100,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 4),
+        break_on_hyphens=False,
+    )
+
+
+def _date(value: Any) -> str:
+    return "?" if value is None else str(value)[:10]
+
+
+def coverage_lines(coverage: Any, why_not: str, history_complete: Any) -> list[str]:
+    """The summary's data coverage section (one line when the coverage marts are not there)."""
+    lines = ["", "data coverage (marts.data_coverage, marts.kpi_coverage)"]
+    if coverage is None:
+        lines[-1] = f"data coverage: not available ({why_not})"
+        return lines
+    present, absent = coverage.present_tables, coverage.absent_tables
+    lines.append(f"  tables present ({len(present)}):")
+    for table in present:
+        rows = table["row_count"] or 0
+        span = (
+            f"{_date(table['first_date'])}..{_date(table['last_date'])}"
+            if table["first_date"] is not None or table["last_date"] is not None
+            else "(no dates)"
+        )
+        lines.append(f"    {table['table_name']:<34}{rows:>12,} rows  {span}")
+    if absent:
+        names = [t["table_name"] + (" (REQUIRED)" if t["is_required"] else "") for t in absent]
+        lines += _wrapped(f"tables absent ({len(absent)}): ", names, indent=2)
+    else:
+        lines.append("  tables absent: none")
+    if coverage.empty_columns:
+        lines += _wrapped("optional columns empty: ", coverage.empty_columns, indent=2)
+    else:
+        lines.append("  optional columns empty: none")
+    computable = len(coverage.kpis) - len(coverage.not_computable)
+    lines.append(f"  {computable} of {len(coverage.kpis)} KPIs computable")
+    for missing, kpi_ids in coverage.not_computable_by_input().items():
+        lines += _wrapped(f"not computable without {missing} ({len(kpi_ids)}): ", kpi_ids)
+    history = "true" if history_complete is True else str(history_complete).lower()
+    warm = coverage.warm_up_groups()
+    if not warm:
+        lines.append(f"  history_complete: {history}; no KPI waits for a warm-up")
+    else:
+        lines.append(f"  history_complete: {history}; KPIs complete only once they have enough history:")
+        for (days, complete_from), kpi_ids in warm.items():
+            when = f"complete from {complete_from}" if complete_from else "no complete period yet"
+            lines += _wrapped(f"{days}-day warm-up, {when}: ", kpi_ids)
+    return lines
+
+
 def dbt_results(run_results: Path) -> dict[str, dict[str, int]]:
     """Counts of dbt nodes by resource type and status from run_results.json."""
     counts: dict[str, dict[str, int]] = {}
@@ -165,81 +590,98 @@ def dbt_results(run_results: Path) -> dict[str, dict[str, int]]:
     return counts
 
 
+# --------------------------------------------------------------------------- main
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=Path("data/generated"))
-    parser.add_argument("--warehouse", type=Path, default=Path("warehouse/ecommerce.duckdb"))
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument(
-        "--regenerate",
-        action="store_true",
-        help="generate the data even if it is already there",
-    )
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    own_data = args.input is not None
 
     building = working_copy_of(args.warehouse)
     discard(building)  # a failed earlier run's leftovers
+    dashboard_building = staged_dashboard(args.dashboard_out)
+    dashboard_building.unlink(missing_ok=True)
     env = dict(os.environ)
     env["WAREHOUSE_PATH"] = str(building)
     env.setdefault("DBT_PROFILES_DIR", str(ROOT))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     python = sys.executable
     dbt = str(Path(python).parent / "dbt")
+    target = dbt_target_dir()
 
     total_start = time.perf_counter()
     timings = Timings()
-    if args.regenerate or not data_is_current(args.data_dir, args.scale, args.seed):
-        timings.run(
-            "generate",
-            [
-                python,
-                "scripts/generate_data.py",
-                "--out",
-                str(args.data_dir),
-                "--scale",
-                str(args.scale),
-                "--seed",
-                str(args.seed),
-            ],
-            env,
-        )
+    if own_data:
+        source = args.input
+        log.info("== input: %s (your own data; read only, nothing is generated)", source)
     else:
-        log.info(
-            "== generate: %s already holds scale %s seed %s; reusing it",
-            args.data_dir,
-            args.scale,
-            args.seed,
-        )
+        source = args.data_dir
+        generate_demo_data(args, timings, env, python)
     timings.run(
         "load",
         [
             python,
             "scripts/load_raw.py",
             "--input",
-            str(args.data_dir),
+            str(source),
             "--database",
             str(building),
+            "--assume-timezone",
+            args.assume_timezone,
         ],
         env,
     )
-    timings.run("dbt build", [dbt, "build"], env)
-    build_counts = dbt_results(ROOT / "target" / "run_results.json")
-    timings.run("dbt docs generate", [dbt, "docs", "generate", "--static"], env)
+    commands = dbt_commands(dbt, args.dbt_vars, own_data)
+    timings.run("dbt build", commands["dbt build"], env)
+    build_counts = dbt_results(target / "run_results.json")
+    timings.run("dbt docs generate", commands["dbt docs generate"], env)
+    dashboard = [
+        python,
+        "scripts/build_dashboard.py",
+        "--warehouse",
+        str(building),
+        "--out",
+        str(dashboard_building),
+        "--published-as",
+        str(args.warehouse),
+    ]
+    if own_data:
+        dashboard.append("--allow-empty-sections")
+    checkpoint(building)  # the dashboard opens the working copy read-only
+    timings.run("dashboard", dashboard, env)
+    if not dashboard_building.exists():
+        raise SystemExit(f"step 'dashboard' wrote no {dashboard_building}")
     start = time.perf_counter()
     publish(building, args.warehouse)
+    args.dashboard_out.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(dashboard_building, args.dashboard_out)
     timings.steps["publish"] = time.perf_counter() - start
     total = time.perf_counter() - total_start
 
+    settings = effective_settings(args.dbt_vars)
     rows = raw_row_counts(args.warehouse)
     lines = ["", "=" * 72, "make run: done", "=" * 72]
-    lines.append(
-        f"warehouse : {(ROOT / args.warehouse).resolve() if not args.warehouse.is_absolute() else args.warehouse}"
-    )
-    lines.append(f"docs      : {ROOT / 'target' / 'static_index.html'}  (one file, opens from disk)")
-    lines.append(f"            {ROOT / 'target' / 'index.html'}  (site; serve with: make docs-serve)")
-    lines.append(f"data      : {args.data_dir} (scale {args.scale}, seed {args.seed})")
+    if own_data:
+        lines.append(f"input     : {args.input} (your own data; read only)")
+    else:
+        lines.append(f"data      : {args.data_dir} (generated demo: scale {args.scale}, seed {args.seed})")
+    zone = settings["reporting_timezone"]
+    if args.assume_timezone == zone:
+        lines.append(f"time zone : {zone} (timestamps without an offset, and reporting)")
+    else:
+        lines.append(
+            f"time zone : {args.assume_timezone} (timestamps without an offset); reporting in {zone}"
+        )
+    lines.append(f"currency  : {settings['reporting_currency']} (reporting)")
+    lines.append(f"history_complete: {str(settings['history_complete']).lower()}")
+    extra = {k: v for k, v in args.dbt_vars.items() if k not in settings}
+    if extra:
+        lines.append(f"dbt vars  : {vars_option(extra)[1]}")
+    lines.append(f"warehouse : {args.warehouse}")
+    lines.append(f"docs      : {target / 'static_index.html'}  (one file, opens from disk)")
+    lines.append(f"            {target / 'index.html'}  (site; serve with: make docs-serve)")
+    lines.append(f"dashboard : {args.dashboard_out}  (opens from disk, offline)")
     lines.append("")
     lines.append(f"{'raw table':<34}{'input':>12}{'loaded':>12}{'rejected':>10}")
     for table, n_in, n_loaded, n_rejected in rows:
@@ -248,24 +690,56 @@ def main(argv: list[str] | None = None) -> int:
         f"{'total':<34}{sum(r[1] for r in rows):>12,}{sum(r[2] for r in rows):>12,}"
         f"{sum(r[3] for r in rows):>10,}"
     )
+    if sum(r[3] for r in rows):
+        lines.append("rejected rows, each with its reason: raw_rejects.rejected_rows")
     lines.append("")
     for kind in ("model", "seed", "test", "unit_test"):
         if kind in build_counts:
             summary = ", ".join(f"{n} {status}" for status, n in sorted(build_counts[kind].items()))
             lines.append(f"dbt {kind + 's':<11}: {summary}")
+    coverage, why_not = read_coverage(args.warehouse)
+    lines += coverage_lines(coverage, why_not, settings["history_complete"])
+    not_computable = {k["kpi_id"] for k in coverage.not_computable} if coverage is not None else set()
     month, kpis = headline_kpis(args.warehouse)
-    if month:
-        lines.append("")
-        lines.append(f"headline KPIs of {month} (last complete month; all in marts.kpi_values)")
-        lines.append(f"{'kpi':<28}{'value':>16}{'target':>16}")
-        for kpi_id, unit, value, target in kpis:
-            lines.append(f"{kpi_id:<28}{format_kpi(unit, value):>16}{format_kpi(unit, target):>16}")
+    lines += headline_lines(month, kpis, not_computable)
     lines.append("")
     for step, seconds in timings.steps.items():
         lines.append(f"{step:<20}{seconds:>8.1f} s")
     lines.append(f"{'total':<20}{total:>8.1f} s")
     print("\n".join(lines))
     return 0
+
+
+def generate_demo_data(args: argparse.Namespace, timings: Timings, env: dict[str, str], python: str) -> None:
+    """The demo's data: generate it unless data_dir already holds this scale and seed."""
+    if not args.regenerate and data_is_current(args.data_dir, args.scale, args.seed):
+        log.info(
+            "== generate: %s already holds scale %s seed %s; reusing it",
+            args.data_dir,
+            args.scale,
+            args.seed,
+        )
+        return
+    cmd = [
+        python,
+        "scripts/generate_data.py",
+        "--out",
+        str(args.data_dir),
+        "--scale",
+        str(args.scale),
+        "--seed",
+        str(args.seed),
+    ]
+    try:
+        timings.run("generate", cmd, env)
+    except StepFailed as exc:
+        if exc.returncode != GENERATOR_REFUSED:
+            raise
+        raise SystemExit(
+            f"{exc}: the generator refused (see its message above), e.g. to write into "
+            f"{args.data_dir}, a folder it did not write. To build from your own files, use "
+            "--input DIR (make run INPUT=DIR), which only reads the folder"
+        ) from None
 
 
 if __name__ == "__main__":

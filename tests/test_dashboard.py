@@ -193,3 +193,98 @@ def _save_screenshots(driver) -> None:
         section.screenshot(str(folder / f"{number:02d}-{section.get_attribute('id')}.png"))
     driver.set_window_size(*WINDOW)
     assert len(list(folder.glob("*.png"))) >= len(sections) + 1
+
+
+# --------------------------------------------------------------------------- data coverage panel
+
+
+def test_the_page_has_a_data_coverage_panel(dashboard: Path) -> None:
+    page = dashboard.read_text(encoding="utf-8")
+    assert '<section id="coverage" class="dashboard-section">' in page
+    assert '<a href="#coverage">Data coverage</a>' in page
+
+
+def _coverage_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """The two coverage marts in their documented shape, with a little data."""
+    con.execute("create schema if not exists marts")
+    con.execute(
+        "create table marts.data_coverage (table_name varchar, column_name varchar, is_required boolean, "
+        "is_present boolean, source_file varchar, row_count bigint, first_date date, last_date date)"
+    )
+    con.execute(
+        """insert into marts.data_coverage values
+        ('shop_orders', null, true, true, 'shop_orders.csv', 1200, '2024-01-01', '2025-12-31'),
+        ('shop_products', 'unit_cost', false, false, null, null, null, null),
+        ('shop_products', null, true, true, 'shop_products.parquet', 50, null, null),
+        ('web_events', null, false, false, null, 0, null, null)"""
+    )
+    con.execute(
+        "create table marts.kpi_coverage (kpi_id varchar, kpi_name varchar, layer varchar, "
+        "is_computable boolean, missing_inputs varchar, warm_up_days integer, complete_from date)"
+    )
+    con.execute(
+        """insert into marts.kpi_coverage values
+        ('gmv', 'GMV', 'strategic', true, null, null, null),
+        ('net_revenue_growth_yoy', 'Net revenue growth YoY', 'strategic', true, null, 365, '2025-01-01'),
+        ('sessions', 'Sessions', 'operational', false, 'web_events', null, null),
+        ('gross_margin_pct', 'Gross margin %', 'strategic', false, 'shop_products.unit_cost', null, null)"""
+    )
+
+
+def test_coverage_panel_lists_tables_and_kpis_not_computable(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from scripts import build_dashboard
+
+    with duckdb.connect(str(tmp_path / "coverage.duckdb")) as con:
+        _coverage_marts(con)
+        section = build_dashboard.coverage_section(con, "marts")
+    page = section.extra_html
+    assert section.section_id == "coverage" and not section.charts
+    assert "2 of 4 KPIs computable" in page and "from 2 of 3 raw tables" in page
+    assert "<td>shop_orders</td><td>required</td><td>shop_orders.csv</td><td>1,200</td>" in page
+    assert "<td>2024-01-01</td><td>2025-12-31</td>" in page
+    assert "Tables absent</b> (loaded empty): web_events." in page
+    assert "shop_products.unit_cost" in page
+    assert "<tr><td>web_events</td><td>1</td><td>Sessions</td></tr>" in page
+    assert "<tr><td>shop_products.unit_cost</td><td>1</td><td>Gross margin %</td></tr>" in page
+    assert "365-day warm-up: complete from 2025-01-01: net_revenue_growth_yoy" in page
+
+
+def test_coverage_panel_without_its_marts_is_a_note(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from scripts import build_dashboard
+
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        con.execute("create schema marts")
+        section = build_dashboard.coverage_section(con, "marts")
+    assert section.title == "Data coverage" and not section.charts and not section.extra_html
+    assert section.intro.startswith("Not available: the warehouse has no marts.data_coverage")
+
+
+def test_allow_empty_sections_draws_a_note_instead_of_stopping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Your own data may lack optional tables: with --allow-empty-sections a section
+    without data becomes a note; without the flag the build still stops (exit 2)."""
+    sys.path.insert(0, str(ROOT))
+    from scripts import build_dashboard
+
+    def no_data(*args, **kwargs):
+        raise build_dashboard.DashboardNotReady("no data for funnel by device (funnel_daily)")
+
+    def drawn(section_id: str):
+        return lambda *args, **kwargs: build_dashboard.Section(section_id, section_id, "drawn")
+
+    for name in ("kpi_layer", "cohort", "attribution", "experiment", "scorecard", "anomaly", "forecast"):
+        monkeypatch.setattr(build_dashboard, f"{name}_section", drawn(name))
+    monkeypatch.setattr(build_dashboard, "funnel_section", no_data)
+    monkeypatch.setattr(build_dashboard, "check_tables", lambda con, schema: set())
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create schema marts")
+        with pytest.raises(build_dashboard.DashboardNotReady):
+            build_dashboard.build_sections(con, "marts")
+        sections = build_dashboard.build_sections(con, "marts", allow_empty_sections=True)
+    by_id = {s.section_id: s for s in sections}
+    assert by_id["funnel"].title == "Web funnel" and not by_id["funnel"].charts
+    assert by_id["funnel"].intro.startswith("Not drawn: no data for funnel by device")
+    assert sections[-1].section_id == "coverage"

@@ -1,13 +1,21 @@
 """make run builds into a working copy and publishes it atomically: readers never
-see a half-built warehouse."""
+see a half-built warehouse. On your own data (--input) it only reads the folder,
+and its settings reach the loader and every dbt call. The summary's data
+coverage section."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from scripts import run_pipeline
 
@@ -53,16 +61,18 @@ def test_publish_keeps_an_open_reader_on_the_previous_version(tmp_path: Path) ->
 def fake_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     """run_pipeline.main with its subprocess steps replaced: 'dbt build' writes
     version 2 into whatever WAREHOUSE_PATH it is given, after checking what a
-    reader of the published file sees at that moment."""
+    reader of the published file sees at that moment; 'dashboard' writes its
+    --out file. Every step's command is recorded in seen["cmds"]."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "ground_truth.json").write_text(json.dumps({"planted": {"scale": 1.0, "seed": 42}}))
     published = tmp_path / "ecommerce.duckdb"
     _write_version(published, 1)
-    seen: dict = {"fail": False}
+    seen: dict = {"fail": False, "cmds": {}}
 
     def fake_run(self: run_pipeline.Timings, name: str, cmd: list[str], env: dict[str, str]) -> None:
         self.steps[name] = 0.0
+        seen["cmds"][name] = cmd
         if name == "dbt build":
             seen["build_path"] = Path(env["WAREHOUSE_PATH"])
             reader = duckdb.connect(str(published), read_only=True)
@@ -73,13 +83,20 @@ def fake_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
             _write_version(Path(env["WAREHOUSE_PATH"]), 2)
             if seen["fail"]:
                 raise SystemExit("step 'dbt build' failed with exit code 1")
+        if name == "dashboard":
+            out = Path(cmd[cmd.index("--out") + 1])
+            out.parent.mkdir(parents=True, exist_ok=True)  # as build_dashboard does
+            out.write_text("<html></html>")
 
     monkeypatch.setattr(run_pipeline.Timings, "run", fake_run)
     monkeypatch.setattr(run_pipeline, "data_is_current", lambda *args: True)
     monkeypatch.setattr(run_pipeline, "dbt_results", lambda path: {})
     monkeypatch.setattr(run_pipeline, "raw_row_counts", lambda path: [])
     monkeypatch.setattr(run_pipeline, "headline_kpis", lambda path: (None, []))
-    seen["args"] = ["--data-dir", str(data_dir), "--warehouse", str(published)]
+    seen["dashboard"] = tmp_path / "dashboard" / "index.html"
+    seen["common"] = ["--warehouse", str(published), "--dashboard-out", str(seen["dashboard"])]
+    seen["args"] = ["--data-dir", str(data_dir), *seen["common"]]
+    seen["data_dir"] = data_dir
     seen["published"] = published
     return seen
 
@@ -105,3 +122,292 @@ def test_a_failed_build_leaves_the_published_warehouse_untouched(fake_pipeline: 
         assert _read_version(con) == 1
     finally:
         con.close()
+
+
+# --------------------------------------------------------------------------- your own data (--input)
+
+
+def _vars_of(cmd: list[str]) -> dict:
+    """The --vars mapping of a dbt command."""
+    return yaml.safe_load(cmd[cmd.index("--vars") + 1])
+
+
+def test_input_options_reach_the_loader_and_every_dbt_call(fake_pipeline: dict) -> None:
+    args = [
+        "--input",
+        str(fake_pipeline["data_dir"]),
+        *fake_pipeline["common"],
+        "--timezone",
+        "Europe/London",
+        "--currency",
+        "gbp",
+        "--history-complete",
+        "--vars",
+        "{churn_days: 120, pii_hash_salt: 'a: b'}",
+    ]
+    assert run_pipeline.main(args) == 0
+    cmds = fake_pipeline["cmds"]
+    assert "generate" not in cmds  # --input never generates
+    load = cmds["load"]
+    assert load[load.index("--input") + 1] == str(fake_pipeline["data_dir"])
+    assert load[load.index("--assume-timezone") + 1] == "Europe/London"
+    expected = {
+        "reporting_timezone": "Europe/London",
+        "reporting_currency": "GBP",
+        "history_complete": True,
+        "churn_days": 120,
+        "pii_hash_salt": "a: b",
+    }
+    for step in ("dbt build", "dbt docs generate"):
+        assert _vars_of(cmds[step]) == expected, step
+    # your own data: models and data tests, not the unit tests (make test runs those)
+    build = cmds["dbt build"]
+    assert build[build.index("--exclude-resource-type") + 1] == "unit_test"
+    dashboard = cmds["dashboard"]
+    assert "--allow-empty-sections" in dashboard
+    assert dashboard[dashboard.index("--warehouse") + 1] == str(
+        run_pipeline.working_copy_of(fake_pipeline["published"])
+    )
+    assert fake_pipeline["dashboard"].read_text() == "<html></html>"  # moved into place on publish
+    assert not run_pipeline.staged_dashboard(fake_pipeline["dashboard"]).exists()
+
+
+def test_the_demo_keeps_its_whole_build_and_draws_the_dashboard_before_publishing(
+    fake_pipeline: dict,
+) -> None:
+    assert run_pipeline.main(fake_pipeline["args"]) == 0
+    cmds = fake_pipeline["cmds"]
+    assert list(cmds) == ["load", "dbt build", "dbt docs generate", "dashboard"]
+    assert "--exclude-resource-type" not in cmds["dbt build"]
+    assert _vars_of(cmds["dbt build"]) == {"history_complete": False}
+    assert "--allow-empty-sections" not in cmds["dashboard"]
+    assert cmds["load"][cmds["load"].index("--assume-timezone") + 1] == "UTC"
+
+
+def test_a_dashboard_that_cannot_be_drawn_stops_the_publish(fake_pipeline: dict, monkeypatch) -> None:
+    real_run = run_pipeline.Timings.run
+
+    def failing_dashboard(self, name, cmd, env):
+        if name == "dashboard":
+            raise run_pipeline.StepFailed(name, 2)
+        real_run(self, name, cmd, env)
+
+    monkeypatch.setattr(run_pipeline.Timings, "run", failing_dashboard)
+    with pytest.raises(SystemExit):
+        run_pipeline.main(fake_pipeline["args"])
+    con = duckdb.connect(str(fake_pipeline["published"]), read_only=True)
+    try:
+        assert _read_version(con) == 1
+    finally:
+        con.close()
+    assert not fake_pipeline["dashboard"].exists()
+
+
+def _parse_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    with pytest.raises(SystemExit) as exc:
+        run_pipeline.parse_args(argv)
+    assert exc.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_a_missing_input_folder_fails_clearly(tmp_path: Path, capsys) -> None:
+    err = _parse_error(capsys, ["--input", str(tmp_path / "absent")])
+    assert "absent: no such folder" in err and "docs/raw_contract.md" in err
+    a_file = tmp_path / "shop_orders.csv"
+    a_file.write_text("order_id\n")
+    assert "not a folder" in _parse_error(capsys, ["--input", str(a_file)])
+
+
+def test_input_refuses_outputs_inside_it_and_generator_options(tmp_path: Path, capsys) -> None:
+    inside = ["--input", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")]
+    assert "inside it" in _parse_error(capsys, inside)
+    assert "--scale" in _parse_error(capsys, ["--input", str(tmp_path), "--scale", "2"])
+    assert "inside it" in _parse_error(capsys, ["--input", str(run_pipeline.ROOT)])
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--vars", "{churn_days: [120"], "--vars (VARS) is not valid YAML"),
+        (["--vars", "- 1"], "must be a YAML mapping"),
+        (["--vars", "churn_days"], "must be a YAML mapping"),
+        (["--timezone", "Mars/Olympus"], "unknown time zone"),
+        (["--currency", "pounds"], "ISO-4217"),
+        (["--history-complete", "maybe"], "expected true or false"),
+        (["--currency", "GBP", "--vars", "{reporting_currency: EUR}"], "set twice"),
+    ],
+)
+def test_bad_settings_fail_before_any_step(argv: list[str], message: str, capsys) -> None:
+    assert message in _parse_error(capsys, argv)
+
+
+def test_vars_merge() -> None:
+    assert run_pipeline.merge_vars(None, None, None, {}) == {"history_complete": False}
+    assert run_pipeline.merge_vars(None, None, None, {"history_complete": True}) == {"history_complete": True}
+    # the same value twice is no conflict
+    assert run_pipeline.merge_vars("UTC", None, False, {"reporting_timezone": "UTC"}) == {
+        "reporting_timezone": "UTC",
+        "history_complete": False,
+    }
+    assert run_pipeline.parse_vars("") == {} and run_pipeline.parse_vars("  ") == {}
+    assert run_pipeline.vars_option({}) == []
+
+
+# --------------------------------------------------------------------------- the data coverage summary
+
+
+def _coverage_warehouse(path: Path) -> Path:
+    """A warehouse holding only the two coverage marts, in their documented shape."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.data_coverage (table_name varchar, column_name varchar, is_required boolean, "
+            "is_present boolean, source_file varchar, row_count bigint, first_date date, last_date date)"
+        )
+        con.execute(
+            """insert into marts.data_coverage values
+            ('shop_orders', null, true, true, 'shop_orders.csv', 1200, '2024-01-01', '2025-12-31'),
+            ('shop_orders', 'coupon_code', false, false, null, null, null, null),
+            ('shop_products', null, true, true, 'shop_products.csv', 50, null, null),
+            ('shop_products', 'unit_cost', false, false, null, null, null, null),
+            ('web_events', null, false, false, null, 0, null, null),
+            ('web_events', 'page_url', false, false, null, null, null, null),
+            ('survey_nps', null, false, false, null, 0, null, null)"""
+        )
+        con.execute(
+            "create table marts.kpi_coverage (kpi_id varchar, kpi_name varchar, layer varchar, "
+            "is_computable boolean, missing_inputs varchar, warm_up_days integer, complete_from date)"
+        )
+        con.execute(
+            """insert into marts.kpi_coverage values
+            ('gmv', 'GMV', 'strategic', true, null, null, null),
+            ('net_revenue_growth_yoy', 'Net revenue growth YoY', 'strategic', true, null, 365, '2025-01-01'),
+            ('sessions', 'Sessions', 'operational', false, 'web_events', null, null),
+            ('session_conversion_rate', 'Conversion', 'operational', false, 'web_events', null, null),
+            ('gross_margin_pct', 'Gross margin', 'strategic', false, 'shop_products.unit_cost', null, null),
+            ('nps', 'NPS', 'functional', false, 'survey_nps', null, null)"""
+        )
+    finally:
+        con.close()
+    return path
+
+
+def test_coverage_section_of_the_summary(tmp_path: Path) -> None:
+    coverage, why_not = run_pipeline.read_coverage(_coverage_warehouse(tmp_path / "w.duckdb"))
+    assert why_not == ""
+    text = "\n".join(run_pipeline.coverage_lines(coverage, why_not, False))
+    assert "tables present (2)" in text
+    assert "shop_orders" in text and "1,200 rows  2024-01-01..2025-12-31" in text
+    assert "shop_products" in text and "(no dates)" in text
+    assert "tables absent (2): survey_nps, web_events" in text
+    # optional columns without a value, only in tables that are present
+    assert "optional columns empty: shop_orders.coupon_code, shop_products.unit_cost" in text
+    assert "web_events.page_url" not in text
+    assert "2 of 6 KPIs computable" in text
+    assert "not computable without web_events (2): session_conversion_rate, sessions" in text
+    assert "not computable without shop_products.unit_cost (1): gross_margin_pct" in text
+    assert "history_complete: false" in text
+    assert "365-day warm-up, complete from 2025-01-01: net_revenue_growth_yoy" in text
+
+
+def test_headline_kpis_say_not_computable_instead_of_a_dash() -> None:
+    kpis = [("gmv", "currency", 1234.5, None), ("nps", "score", None, 40.0), ("csat", "rate", None, 0.9)]
+    text = "\n".join(run_pipeline.headline_lines("2025-11", kpis, {"nps", "sessions", "gross_margin_pct"}))
+    lines = {line.split()[0]: line for line in text.splitlines()[2:]}
+    assert "1,234.50" in lines["gmv"]
+    assert "not computable" in lines["nps"] and "40.00" in lines["nps"]
+    assert "not computable" not in lines["csat"]  # NULL but not listed: '-' as before
+    assert "not computable" in lines["gross_margin_pct"]  # a headline KPI without a row at all
+    assert "sessions" not in lines  # not a headline KPI
+
+
+def test_without_the_coverage_marts_the_summary_says_so_in_one_line(tmp_path: Path) -> None:
+    database = tmp_path / "old.duckdb"
+    _write_version(database, 1)
+    coverage, why_not = run_pipeline.read_coverage(database)
+    assert coverage is None
+    lines = run_pipeline.coverage_lines(coverage, why_not, False)
+    assert lines[1:] == [f"data coverage: not available ({why_not})"]
+    assert "marts.data_coverage" in why_not
+
+
+# --------------------------------------------------------------------------- end to end, your own data
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    """Every file and folder under folder: relative path -> sha256 (or 'dir')."""
+    digest = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        digest[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def test_make_run_on_an_input_folder_leaves_it_byte_for_byte_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One real run (0.05 scale): load, build without unit tests, docs, dashboard, publish."""
+    source = os.environ.get("TEST_DATA_DIR")
+    if source and (run_pipeline.ROOT / source / "shop_orders.csv").exists():
+        generated = run_pipeline.ROOT / source
+    else:
+        generated = tmp_path / "generated"
+        subprocess.run(
+            [sys.executable, "scripts/generate_data.py", "--out", str(generated), "--scale", "0.05"],
+            cwd=run_pipeline.ROOT,
+            check=True,
+            capture_output=True,
+        )
+    input_dir = tmp_path / "input"
+    shutil.copytree(generated, input_dir)
+    before = _tree_digest(input_dir)
+    # dbt's artifacts and logs in tmp, so the run never touches the project's target/
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    warehouse = tmp_path / "warehouse" / "shop.duckdb"
+    dashboard = tmp_path / "dashboard" / "index.html"
+    argv = [
+        "--input",
+        str(input_dir),
+        "--warehouse",
+        str(warehouse),
+        "--dashboard-out",
+        str(dashboard),
+        "--timezone",
+        "UTC",
+        "--currency",
+        "USD",
+        "--vars",
+        "{churn_days: 181}",
+    ]
+    assert run_pipeline.main(argv) == 0
+    out = capsys.readouterr().out
+
+    assert _tree_digest(input_dir) == before  # same files, same bytes, nothing new
+    assert warehouse.exists() and not run_pipeline.working_copy_of(warehouse).exists()
+    assert dashboard.exists() and "Data coverage" in dashboard.read_text(encoding="utf-8")
+    run_args = json.loads((tmp_path / "target" / "run_results.json").read_text())["args"]
+    assert run_args["vars"]["reporting_currency"] == "USD"
+    assert run_args["vars"]["churn_days"] == 181
+    assert run_args["vars"]["history_complete"] is False
+    assert f"input     : {input_dir} (your own data; read only)" in out
+    assert "time zone : UTC" in out and "currency  : USD" in out
+    assert "data coverage" in out and "headline KPIs of" in out
+    assert "dbt unit_tests" not in out  # models and data tests only
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("select count(*) from marts.kpi_values").fetchone()[0] > 0
+    finally:
+        con.close()
+
+
+def test_data_is_current_only_for_the_full_set(tmp_path: Path) -> None:
+    """The demo reuses a generated folder only for the same scale and seed and the full profile."""
+    truth = tmp_path / "ground_truth.json"
+    truth.write_text(json.dumps({"planted": {"scale": 0.05, "seed": 42}}))
+    assert run_pipeline.data_is_current(tmp_path, 0.05, 42)
+    assert not run_pipeline.data_is_current(tmp_path, 1.0, 42)
+    assert not run_pipeline.data_is_current(tmp_path, 0.05, 7)
+    truth.write_text(json.dumps({"planted": {"scale": 0.05, "seed": 42, "profile": "minimal"}}))
+    assert not run_pipeline.data_is_current(tmp_path, 0.05, 42)
