@@ -162,6 +162,10 @@ class _Source:
     seconds: float = 0.0
 
 
+# prefix of the flag columns of _final_<table> that say whether the file gave a
+# value in a column with a default (before the default filled it in)
+_GIVEN = "_given_"
+
 # --------------------------------------------------------------------------- SQL helpers
 
 
@@ -502,12 +506,15 @@ def validate_table(
 
     # 1. Trimmed text with defaults applied (a default is part of a key, so it comes first).
     text_cols = []
+    given_cols = []  # whether the file gave a value where a default may fill in (data coverage)
     for col in spec.columns:
         if col.name in source.mapping:
             expr = _trimmed(_ident(source.mapping[col.name]))
         else:
             expr = "CAST(NULL AS VARCHAR)"
         if col.default is not None:
+            text_cols.append(f"{expr} IS NOT NULL AS {_ident(_GIVEN + col.name)}")
+            given_cols.append(f"t.{_ident(_GIVEN + col.name)}")
             expr = f"coalesce({expr}, {_lit(col.default)})"
         text_cols.append(f"{expr} AS {_ident('_v_' + col.name)}")
     # 2. Typed values.
@@ -553,7 +560,7 @@ def validate_table(
         typed AS (
             SELECT *, {", ".join(typed_cols)} FROM text_values
         )
-        SELECT t._row_number, {col_list},
+        SELECT t._row_number, {col_list}, {"".join(c + ", " for c in given_cols)}
             nullif(concat_ws('; ', {", ".join(reasons)}), '') AS _reason
         FROM typed AS t
         {" ".join(joins)}
@@ -624,8 +631,10 @@ def _profile_columns(
     """Build ``_load_columns``: per contract table and column, what the load carried.
 
     One aggregate query per loaded table counts its loaded rows, the rows with
-    a value in each column and the span of each date or timestamp column; a
-    table without a file gets its rows with zero counts.
+    a value in each column (as the file gave it: a default the loader filled in,
+    such as category 'unknown' or discount 0, does not count) and the span of
+    each date or timestamp column; a table without a file gets its rows with
+    zero counts.
     """
     con.execute(f"CREATE TABLE _load_columns ({LOAD_COLUMNS_DDL})")
     rows: list[list[object]] = []
@@ -635,7 +644,11 @@ def _profile_columns(
         if source is not None:
             parts = ["count(*) AS _rows"]
             for i, column in enumerate(spec.columns):
-                parts.append(f"count({_ident(column.name)}) AS n{i}")
+                if column.default is not None:
+                    # a value the loader filled in is not data the file carried
+                    parts.append(f"count(*) FILTER (WHERE {_ident(_GIVEN + column.name)}) AS n{i}")
+                else:
+                    parts.append(f"count({_ident(column.name)}) AS n{i}")
                 if column.type in ("date", "timestamp"):
                     parts.append(f"CAST(min({_ident(column.name)}) AS DATE) AS lo{i}")
                     parts.append(f"CAST(max({_ident(column.name)}) AS DATE) AS hi{i}")

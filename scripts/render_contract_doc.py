@@ -176,10 +176,13 @@ def render() -> str:
         "## Required and optional tables",
         "",
         "A required table must be present: without it the load stops. A missing optional table loads as "
-        "an empty table of the right shape, so every model still builds; the KPIs that need it come out "
-        "NULL, never wrong, and `marts.kpi_coverage` lists them as not computable with the missing "
-        "inputs (`marts.data_coverage` shows which tables and columns were present, their rows and date "
-        "span). The summary of `make run` and the dashboard's Data coverage panel show the same.",
+        "an empty table of the right shape, so every model still builds. A KPI whose inputs are missing "
+        "(a table without rows, or an optional column without any value in the file: a default the "
+        "loader fills in does not count) is NULL in every row, never a zero, and `marts.kpi_coverage` "
+        "lists it as not computable with the missing inputs (seed `kpi_inputs`; `marts.data_coverage` "
+        "shows which tables and columns were present, their rows and date span). A column that is only "
+        "partly filled counts as present. The summary of `make run` and the dashboard's Data coverage "
+        "panel show the same.",
         "",
         "## What happens to bad input",
         "",

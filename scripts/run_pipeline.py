@@ -256,7 +256,7 @@ def check_input_dir(input_dir: Path, outputs: Sequence[Path]) -> Path:
         )
     folder = input_dir.resolve()
     dbt_dirs = [dbt_target_dir(), ROOT / os.environ.get("DBT_LOG_PATH", "logs")]
-    for output in [*outputs, ROOT]:
+    for output in [*outputs, *dbt_dirs, ROOT]:
         if output.resolve().is_relative_to(folder):
             raise SettingsError(
                 f"--input (INPUT) {input_dir}: the run would write {output} inside it, and the input "

@@ -587,3 +587,27 @@ def test_kpi_inputs_name_contract_tables_and_columns(catalog: dict[str, dict[str
     assert ("gross_margin_pct", "shop_products.unit_cost") in needs
     assert ("sessions", "web_events") in needs
     assert ("new_customers", "shop_orders.customer_id") in needs
+
+
+def test_every_kpi_is_supported_and_has_values_on_the_generated_shop(warehouse) -> None:
+    """The generated shop carries every input: every KPI is computable and has values."""
+    assert (
+        warehouse.execute(
+            "select kpi_id, missing_inputs from marts.kpi_coverage where not is_computable"
+        ).fetchall()
+        == []
+    )
+    without_values = warehouse.execute(
+        """
+        select catalog.kpi_id
+        from marts.kpi_catalog as catalog
+        left join (select kpi_id, count(value) as n from marts.kpi_values group by kpi_id) as v
+            on catalog.kpi_id = v.kpi_id
+        where coalesce(v.n, 0) = 0
+        """
+    ).fetchall()
+    assert without_values == []
+    absent = warehouse.execute(
+        "select table_name from marts.data_coverage where not is_present and column_name is null"
+    ).fetchall()
+    assert absent == []

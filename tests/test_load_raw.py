@@ -1719,3 +1719,25 @@ def test_load_columns_record_what_the_files_carried(tmp_path: Path) -> None:
         query(db, "SELECT table_name || '.' || column_name, is_coverage_date FROM raw_rejects.load_columns")
     )
     assert flags["shop_orders.ordered_at"] and not flags["shop_orders.paid_at"]
+
+
+def test_load_columns_do_not_count_defaults_as_data(tmp_path: Path) -> None:
+    """A default the loader fills in (category 'unknown', discount 0) is not a value the file carried."""
+    data = base()
+    for row in data["shop_products"]:
+        row["category"] = ""
+    for row in data["shop_orders"]:
+        row["discount_amount"] = ""
+    _, db = load_data(tmp_path, data)
+    got = dict(
+        query(
+            db,
+            "SELECT table_name || '.' || column_name, non_null_rows FROM raw_rejects.load_columns "
+            "WHERE column_name IN ('category', 'discount_amount', 'product_id')",
+        )
+    )
+    assert got["shop_products.category"] == 0
+    assert got["shop_orders.discount_amount"] == 0
+    assert got["shop_products.product_id"] == len(data["shop_products"])
+    # the defaults themselves are still loaded
+    assert query(db, "SELECT DISTINCT category FROM raw.shop_products") == [("unknown",)]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -225,6 +224,15 @@ def test_input_refuses_outputs_inside_it_and_generator_options(tmp_path: Path, c
     assert "inside it" in _parse_error(capsys, ["--input", str(run_pipeline.ROOT)])
 
 
+def test_input_refuses_dbt_folders_inside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dbt's target or log folder set (DBT_TARGET_PATH/DBT_LOG_PATH) inside the input is refused too."""
+    for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):
+        monkeypatch.setenv(name, str(tmp_path / "dbt"))
+        with pytest.raises(run_pipeline.SettingsError, match="inside it"):
+            run_pipeline.check_input_dir(tmp_path, [])
+        monkeypatch.delenv(name)
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -347,20 +355,30 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 def test_make_run_on_an_input_folder_leaves_it_byte_for_byte_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """One real run (0.05 scale): load, build without unit tests, docs, dashboard, publish."""
-    source = os.environ.get("TEST_DATA_DIR")
-    if source and (run_pipeline.ROOT / source / "shop_orders.csv").exists():
-        generated = run_pipeline.ROOT / source
-    else:
-        generated = tmp_path / "generated"
-        subprocess.run(
-            [sys.executable, "scripts/generate_data.py", "--out", str(generated), "--scale", "0.05"],
-            cwd=run_pipeline.ROOT,
-            check=True,
-            capture_output=True,
-        )
+    """One real run (0.05 scale) on a user-like export: the minimal profile (four
+    tables, no costs, AUD, Australia/Sydney, 2016-2017, timestamps without an
+    offset), without the generator's files: load, build without unit tests,
+    docs, dashboard, publish."""
+    generated = tmp_path / "generated"
+    subprocess.run(
+        [
+            sys.executable,
+            "scripts/generate_data.py",
+            "--out",
+            str(generated),
+            "--scale",
+            "0.05",
+            "--profile",
+            "minimal",
+        ],
+        cwd=run_pipeline.ROOT,
+        check=True,
+        capture_output=True,
+    )
     input_dir = tmp_path / "input"
-    shutil.copytree(generated, input_dir)
+    input_dir.mkdir()
+    for path in generated.glob("*.csv"):
+        shutil.copy2(path, input_dir / path.name)  # only the contract files, as a user brings them
     before = _tree_digest(input_dir)
     # dbt's artifacts and logs in tmp, so the run never touches the project's target/
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
@@ -375,9 +393,9 @@ def test_make_run_on_an_input_folder_leaves_it_byte_for_byte_unchanged(
         "--dashboard-out",
         str(dashboard),
         "--timezone",
-        "UTC",
+        "Australia/Sydney",
         "--currency",
-        "USD",
+        "AUD",
         "--vars",
         "{churn_days: 181}",
     ]
@@ -388,16 +406,24 @@ def test_make_run_on_an_input_folder_leaves_it_byte_for_byte_unchanged(
     assert warehouse.exists() and not run_pipeline.working_copy_of(warehouse).exists()
     assert dashboard.exists() and "Data coverage" in dashboard.read_text(encoding="utf-8")
     run_args = json.loads((tmp_path / "target" / "run_results.json").read_text())["args"]
-    assert run_args["vars"]["reporting_currency"] == "USD"
+    assert run_args["vars"]["reporting_currency"] == "AUD"
+    assert run_args["vars"]["reporting_timezone"] == "Australia/Sydney"
     assert run_args["vars"]["churn_days"] == 181
     assert run_args["vars"]["history_complete"] is False
     assert f"input     : {input_dir} (your own data; read only)" in out
-    assert "time zone : UTC" in out and "currency  : USD" in out
+    assert "time zone : Australia/Sydney" in out and "currency  : AUD" in out
     assert "data coverage" in out and "headline KPIs of" in out
     assert "dbt unit_tests" not in out  # models and data tests only
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("select count(*) from marts.kpi_values").fetchone()[0] > 0
+        coverage = con.execute(
+            "select is_computable, missing_inputs from marts.kpi_coverage where kpi_id = 'gross_margin_pct'"
+        ).fetchone()
+        assert coverage == (False, "shop_products.unit_cost")
+        assert con.execute(
+            "select count(value) from marts.kpi_values where kpi_id = 'gross_margin_pct'"
+        ).fetchone() == (0,)
     finally:
         con.close()
 

@@ -1,5 +1,5 @@
 -- The catalog stays honest about kpi_values, given the data that is there:
--- a KPI the loaded data supports (kpi_coverage) and that has complete periods
+-- a KPI the loaded data supports (kpi_coverage) has rows, and if it has complete periods
 -- has a numerator or (percentiles) a value somewhere (a ratio's value may
 -- still be NULL on a zero denominator);
 -- a KPI the data does not support has no value anywhere; and the breakdowns a
@@ -59,6 +59,8 @@ missing_values as (
         kpi_coverage.kpi_id,
         cast(null as {{ dbt.type_string() }}) as dimension,
         case
+            when kpi_coverage.is_computable and kpi_summary.kpi_id is null
+                then 'supported KPI without rows in kpi_values'
             when
                 kpi_coverage.is_computable
                 and coalesce(kpi_summary.has_complete_period, 0) = 1

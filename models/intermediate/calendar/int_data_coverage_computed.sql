@@ -7,8 +7,9 @@
     A data set that starts after the shop opened cannot show what happened
     before its first activity day: KPIs that need a customer's earlier orders
     are complete only from history_complete_from (var history_warm_up_days
-    after the first activity day), attribution only from
-    attribution_complete_from (var attribution_lookback_days after it), unless
+    after the first order day), attribution only from attribution_complete_from
+    (var attribution_lookback_days after the later of the first order day and
+    the first web event day), unless
     var history_complete says the data holds the shop's whole history. -#}
 {%- set history_complete = var('history_complete', false) | string | lower in ['true', '1', 'yes'] -%}
 {%- set history_days = 0 if history_complete else var('history_warm_up_days', 365) | int -%}
@@ -71,6 +72,13 @@ spans as (
             coalesce(order_days.first_day, event_days.first_day),
             coalesce(event_days.first_day, order_days.first_day)
         ) as first_activity_date,
+        -- customer history starts with the orders; attribution needs both
+        -- orders and the sessions before them
+        coalesce(order_days.first_day, event_days.first_day) as first_order_date,
+        greatest(
+            coalesce(order_days.first_day, event_days.first_day),
+            coalesce(event_days.first_day, order_days.first_day)
+        ) as first_order_and_event_date,
         greatest(
             coalesce(order_days.last_day, event_days.last_day),
             coalesce(event_days.last_day, order_days.last_day)
@@ -87,8 +95,14 @@ final as (
         1 as coverage_id,
         data_start_date,
         first_activity_date,
-        cast({{ dbt.dateadd('day', history_days, 'first_activity_date') }} as date) as history_complete_from,
-        cast({{ dbt.dateadd('day', attribution_days, 'first_activity_date') }} as date) as attribution_complete_from,
+        {% if history_complete -%}
+            first_activity_date as history_complete_from,
+            first_activity_date as attribution_complete_from,
+        {%- else -%}
+            cast({{ dbt.dateadd('day', history_days, 'first_order_date') }} as date) as history_complete_from,
+            cast({{ dbt.dateadd('day', attribution_days, 'first_order_and_event_date') }} as date)
+                as attribution_complete_from,
+        {%- endif %}
         data_end_date,
         {% if var('data_complete_through', none) is not none -%}
             cast('{{ var("data_complete_through") }}' as date)

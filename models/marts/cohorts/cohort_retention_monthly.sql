@@ -10,6 +10,12 @@ customer_months as (
 
 ),
 
+coverage as (
+
+    select * from {{ ref('int_data_coverage_computed') }}
+
+),
+
 aggregated as (
 
     -- every cohort customer has a row at every offset, so count(*) is the cohort size
@@ -27,14 +33,16 @@ aggregated as (
 final as (
 
     select
-        cohort_month,
-        months_since_first_order,
-        cohort_size,
-        retained_customers,
+        aggregated.cohort_month,
+        aggregated.months_since_first_order,
+        aggregated.cohort_size,
+        aggregated.retained_customers,
         cast(retained_customers as {{ kpi_type_double() }}) / cohort_size as retention_rate,
         cumulative_net_revenue,
-        cast(cumulative_net_revenue / cohort_size as {{ dbt.type_numeric() }}) as ltv_to_date
+        cast(cumulative_net_revenue / cohort_size as {{ dbt.type_numeric() }}) as ltv_to_date,
+        aggregated.cohort_month >= coverage.history_complete_from as is_history_complete
     from aggregated
+    cross join coverage
 
 )
 
