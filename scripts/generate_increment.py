@@ -34,29 +34,21 @@ from pathlib import Path
 
 import duckdb
 
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.raw_contract import COVERAGE_DATE_COLUMN
+
 LOG = logging.getLogger("generate_increment")
 
 LATE_SHARE_PER_MILLE = 50
 MAX_DELAY_DAYS = 3
 
-# table -> the timestamp (or date) column a row is created at; None: delivered whole
+# table -> the timestamp (or date) column a row is created at (the contract's
+# coverage date column); None: delivered whole (reference data)
 CREATED_AT: dict[str, str | None] = {
-    "shop_customers": "signup_at",
+    **COVERAGE_DATE_COLUMN,
     "shop_products": None,
-    "shop_orders": "ordered_at",
-    "shop_order_items": None,  # follows its order
-    "shop_payments": "created_at",
-    "shop_refunds": "requested_at",
-    "shop_shipments": "shipped_at",
-    "shop_inventory_snapshots": "snapshot_date",
-    "shop_reviews": "created_at",
-    "web_events": "event_at",
-    "marketing_ad_spend": "spend_date",
-    "marketing_content_stats": "stat_date",
-    "marketing_activity_participants": "registered_at",
-    "support_tickets": "created_at",
-    "survey_nps": "responded_at",
-    "experiment_assignments": "assigned_at",
     "finance_exchange_rates": None,
     "org_headcount": None,
 }
