@@ -33,6 +33,8 @@ TIMEZONE         ?=
 CURRENCY         ?=
 HISTORY_COMPLETE ?=
 VARS             ?=
+# INCREMENTAL=true (with INPUT): a daily load; build on a copy of the published warehouse
+INCREMENTAL      ?=
 # header-only CSV files, one per raw contract table (make contract-templates)
 CONTRACT_TEMPLATES ?= data/contract-templates
 # make test's own small data set and warehouse, so it never touches the main one
@@ -43,11 +45,15 @@ TEST_WAREHOUSE ?= warehouse/test.duckdb
 DASHBOARD_OUT         ?= dashboard/index.html
 DASHBOARD_SCREENSHOTS ?= artifacts/dashboard
 MF             := $(VENV)/bin/mf
+# an older DuckDB, as BI tools bundle it, in a venv of its own: tests/test_readers.py
+# opens the test warehouse with it (the published file must stay readable by DuckDB 1.1+)
+COMPAT_VENV    := .venv-duckdb-compat
+DUCKDB_COMPAT_VERSION := 1.1.3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # a make value as one single-quoted shell word
 shell_quote = '$(subst ','\'',$(1))'
 
-.PHONY: help install run test lint lint-python lint-sql check pytest dbt-test docs docs-serve sources contract-doc contract-templates kpi-layers dashboard browser semantic clean lock bench postgres-server test-engines java spark-install test-spark
+.PHONY: help install run test compat-duckdb lint lint-python lint-sql check pytest dbt-test docs docs-serve sources contract-doc contract-templates kpi-layers dashboard browser semantic clean lock bench postgres-server test-engines java spark-install test-spark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -67,9 +73,10 @@ run: $(STAMP)  ## the main job: generate (or INPUT=folder), load, dbt build, doc
 		$(if $(TIMEZONE),--timezone $(call shell_quote,$(TIMEZONE))) \
 		$(if $(CURRENCY),--currency $(call shell_quote,$(CURRENCY))) \
 		$(if $(HISTORY_COMPLETE),--history-complete $(call shell_quote,$(HISTORY_COMPLETE))) \
-		$(if $(VARS),--vars $(call shell_quote,$(VARS)))
+		$(if $(VARS),--vars $(call shell_quote,$(VARS))) \
+		$(if $(filter true 1 yes,$(INCREMENTAL)),--incremental)
 
-test: $(STAMP) browser lint check dbt-test semantic  ## every check: linters, project checks, dbt build, semantic layer, pytest (with the dashboard in headless Chromium)
+test: $(STAMP) browser compat-duckdb lint check dbt-test semantic  ## every check: linters, project checks, dbt build, semantic layer, pytest (with the dashboard in headless Chromium)
 	TEST_WAREHOUSE=$(TEST_WAREHOUSE) TEST_DATA_DIR=$(TEST_DATA_DIR) \
 		DASHBOARD_SCREENSHOTS=$(DASHBOARD_SCREENSHOTS) $(PY) -m pytest -q tests
 	@echo "make test: all checks passed"
@@ -128,14 +135,22 @@ kpi-layers: $(STAMP)  ## re-render the wide KPI layer tables from seeds/kpi_defi
 dashboard: $(STAMP)  ## build the KPI dashboard (dashboard/index.html) from the main warehouse
 	$(PY) scripts/build_dashboard.py --warehouse $(WAREHOUSE_PATH) --out $(DASHBOARD_OUT)
 
+compat-duckdb: $(COMPAT_VENV)/.duckdb-$(DUCKDB_COMPAT_VERSION)  ## DuckDB 1.1 in its own venv, for the BI-reader compatibility test
+
+$(COMPAT_VENV)/.duckdb-$(DUCKDB_COMPAT_VERSION):
+	test -x $(COMPAT_VENV)/bin/python || $(PYTHON_SYS) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check duckdb==$(DUCKDB_COMPAT_VERSION)
+	rm -f $(COMPAT_VENV)/.duckdb-* && touch $@
+
 browser:  ## install headless Chromium and chromedriver (Debian packages) for the dashboard test
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		{ $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 semantic: $(STAMP)  ## validate the MetricFlow semantic layer against the test warehouse (after dbt-test)
-	# the semantic manifest names relations by the warehouse file's database name: parse against the same file
-	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(DBT) parse --quiet
-	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(MF) validate-configs
+	# the read-only `bi` target attaches the file under the fixed name `ecommerce`,
+	# so the semantic manifest works against any warehouse file, and open readers do not block mf
+	DBT_TARGET=bi WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(DBT) parse --quiet
+	DBT_TARGET=bi WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(MF) validate-configs
 
 docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
 	WAREHOUSE_PATH=$(WAREHOUSE_PATH) $(DBT) docs serve --port 8080 --no-browser

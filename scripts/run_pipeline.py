@@ -27,7 +27,10 @@ by an atomic rename over the file BI tools open (and the dashboard moved into
 place), so a reader never sees a half-built warehouse: a connection opened
 before the publish keeps reading the previous complete version, the next one
 reads the new version, and a failed step leaves the published file untouched.
-At the end it prints the effective settings, where the warehouse file, the docs
+`--incremental` (a daily load of your own files) starts the working copy as a
+byte copy of the published warehouse instead of an empty file, so the
+incremental models add the new days; everything else is the same, publish
+included. At the end it prints the effective settings, where the warehouse file, the docs
 and the dashboard are, the rows per raw table, what dbt built, the data
 coverage (marts.data_coverage, marts.kpi_coverage), the headline KPIs and how
 long each step took.
@@ -40,6 +43,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -193,7 +197,11 @@ def vars_option(dbt_vars: dict[str, Any]) -> list[str]:
 
 
 def dbt_commands(dbt: str, dbt_vars: dict[str, Any], own_data: bool) -> dict[str, list[str]]:
-    """The dbt steps: build (models and data tests only on your own data) and docs."""
+    """The dbt steps: build (models and data tests only on your own data) and docs.
+
+    The same build serves a fresh working copy (every model built in full) and a
+    copy of the published warehouse (`--incremental`: incremental models add the
+    new days)."""
     build = [dbt, "build"]
     if own_data:
         build += ["--exclude-resource-type", "unit_test"]
@@ -311,6 +319,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="the data holds the shop's whole history (dbt var history_complete; default false)",
     )
     parser.add_argument("--vars", default=None, help="further dbt vars, a YAML mapping: '{churn_days: 120}'")
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="a daily load: with --input, build on a copy of the published warehouse "
+        "(incremental models add the new days) instead of a fresh one",
+    )
     args = parser.parse_args(argv)
     demo_only = [
         option
@@ -326,6 +340,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(
             f"--input brings your own data and never generates: {', '.join(demo_only)} "
             "belong to the demo on generated data"
+        )
+    if args.incremental and args.input is None:
+        parser.error(
+            "--incremental (INCREMENTAL) is a daily load of your own files: give the folder with --input (INPUT)"
         )
     args.data_dir = args.data_dir or DEFAULT_DATA_DIR
     args.scale = DEFAULT_SCALE if args.scale is None else args.scale
@@ -343,6 +361,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         )
         args.dbt_vars = merge_vars(timezone, currency, history, parse_vars(args.vars))
         args.assume_timezone = timezone or "UTC"
+        if args.incremental and not args.warehouse.is_file():
+            raise SettingsError(
+                f"--incremental (INCREMENTAL): no published warehouse at {args.warehouse} to add the day to. "
+                "Build it in full first: make run INPUT=<folder> (without INCREMENTAL)"
+            )
         if args.input is not None:
             outputs = [
                 args.warehouse,
@@ -362,6 +385,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def working_copy_of(published: Path) -> Path:
     """The file a build writes before it is published (same folder, so the rename is atomic)."""
     return published.with_name(published.stem + ".building" + published.suffix)
+
+
+def copy_published(published: Path, working_copy: Path) -> None:
+    """Start a daily (incremental) build from a byte copy of the published warehouse.
+
+    Only the file's bytes are read: no DuckDB connection to the published file is
+    opened, so a BI tool holding it open (read-only) neither blocks the copy nor is
+    blocked by it. The published file is always checkpointed (publish() folds the
+    write-ahead log in before the rename), so the one file is the whole database.
+    """
+    if published.with_name(published.name + ".wal").exists():
+        raise RuntimeError(
+            f"{published} has a write-ahead log: something other than `make run` wrote into it. "
+            "Open it once read-write (duckdb.connect(path).execute('checkpoint')) or rebuild it in full"
+        )
+    shutil.copyfile(published, working_copy)
 
 
 def staged_dashboard(out: Path) -> Path:
@@ -612,6 +651,10 @@ def main(argv: list[str] | None = None) -> int:
 
     total_start = time.perf_counter()
     timings = Timings()
+    if args.incremental:
+        start = time.perf_counter()
+        copy_published(args.warehouse, building)
+        timings.steps["copy warehouse"] = time.perf_counter() - start
     if own_data:
         source = args.input
         log.info("== input: %s (your own data; read only, nothing is generated)", source)
@@ -678,7 +721,10 @@ def main(argv: list[str] | None = None) -> int:
     extra = {k: v for k, v in args.dbt_vars.items() if k not in settings}
     if extra:
         lines.append(f"dbt vars  : {vars_option(extra)[1]}")
-    lines.append(f"warehouse : {args.warehouse}")
+    if args.incremental:
+        lines.append(f"warehouse : {args.warehouse} (daily load: built on a copy of the published file)")
+    else:
+        lines.append(f"warehouse : {args.warehouse}")
     lines.append(f"docs      : {target / 'static_index.html'}  (one file, opens from disk)")
     lines.append(f"            {target / 'index.html'}  (site; serve with: make docs-serve)")
     lines.append(f"dashboard : {args.dashboard_out}  (opens from disk, offline)")

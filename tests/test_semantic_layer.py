@@ -9,8 +9,10 @@ every such month must come back from MetricFlow.
 
 mf is the one installed next to the running Python (dbt-metricflow); without
 it the tests skip. mf reads target/semantic_manifest.json, so the tests run
-`dbt parse` first, and the warehouse through the project's profile
-(WAREHOUSE_PATH). No connection to the warehouse is open while mf runs.
+`dbt parse` first. Both use the profile's read-only `bi` target (DBT_TARGET=bi),
+which attaches the file at WAREHOUSE_PATH under the fixed name `ecommerce`: mf
+then works beside an open reader and against a copy of the warehouse under
+another name, which two tests check.
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ def mf_env(built_warehouse: tuple[Path, Path]) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         WAREHOUSE_PATH=str(built_warehouse[0]),
+        DBT_TARGET="bi",
         DBT_PROFILES_DIR=str(ROOT),
         DBT_PROJECT_DIR=str(ROOT),
         DBT_SEND_ANONYMOUS_USAGE_STATS="False",
@@ -225,3 +228,21 @@ def test_mf_query_equals_kpi_values(
             mismatches.append(f"{kpi_id} {month} {dimension_value}: kpi_values {value}, mf {actual}")
     shown = "\n".join(mismatches[:20])
     assert not mismatches, f"{len(mismatches)} of {len(expected)} values differ ({query.dimension}):\n{shown}"
+
+
+def test_mf_reads_a_warehouse_held_open_and_under_another_name(
+    mf_env: dict[str, str], built_warehouse: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The read-only `bi` target: mf answers while a BI reader holds the file open,
+    and from a copy of the warehouse under another file name, with the same numbers."""
+    query = Query("gmv_by_month", ("gmv",))
+    with duckdb.connect(str(built_warehouse[0]), read_only=True) as reader:
+        reader.execute("select count(*) from marts.kpi_values").fetchone()
+        beside_reader = mf_query(query, mf_env, tmp_path / "beside_reader.csv")
+    moved = tmp_path / "shop_copy.duckdb"
+    moved.write_bytes(built_warehouse[0].read_bytes())
+    elsewhere = mf_query(query, {**mf_env, "WAREHOUSE_PATH": str(moved)}, tmp_path / "elsewhere.csv")
+    assert beside_reader, "mf returned no rows"
+    assert sorted(map(tuple, (r.values() for r in elsewhere))) == sorted(
+        map(tuple, (r.values() for r in beside_reader))
+    )
