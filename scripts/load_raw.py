@@ -37,15 +37,24 @@ an engine failure mid-write can leave a partial load; re-running replaces it.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
+import dataclasses
 import datetime as dt
+import gzip
+import hashlib
+import hmac
+import json
 import logging
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -58,6 +67,7 @@ from scripts.raw_contract import (
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,
     COVERAGE_DATE_COLUMN,
+    DEFAULT_EARLIEST_DATE,
     FILE_SUFFIXES,
     LOAD_COLUMNS_TABLE,
     LOAD_SUMMARY_TABLE,
@@ -95,6 +105,9 @@ _WHITESPACE_CHARS = ("' '", "E'\\t'", "E'\\n'", "E'\\r'")
 _WHITESPACE = "E' \\t\\n\\r'"
 _MAX_SHOWN = 60
 
+# The longest CSV line (a record, with its quoted newlines) the reader accepts, in bytes.
+MAX_LINE_BYTES = 2_000_000
+
 FORMAT_EXPECTATIONS = {
     ".csv": "a UTF-8, comma-separated CSV file with one header row",
     ".csv.gz": "a gzip-compressed, UTF-8, comma-separated CSV file with one header row",
@@ -116,6 +129,8 @@ class TableResult:
     loaded_rows: int
     rejected_rows: int
     seconds: float
+    # shop_refunds only: loaded refunds larger than what they refund (None elsewhere)
+    over_refunded_rows: int | None = None
 
 
 @dataclass
@@ -126,6 +141,8 @@ class LoadResult:
     tables: list[TableResult]
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    # (currency, refunds, excess amount) of refunds larger than what they refund
+    over_refunds: list[tuple[str, int, Decimal]] = field(default_factory=list)
 
     @property
     def input_rows(self) -> int:
@@ -160,6 +177,8 @@ class _Source:
     # sorted back into file order when written.
     in_file_order: bool = True
     seconds: float = 0.0
+    # True when a CSV's last line has no line break: its last row may be cut off.
+    unterminated: bool = False
 
 
 # prefix of the flag columns of _final_<table> that say whether the file gave a
@@ -229,7 +248,19 @@ def discover_files(input_dir: Path, warnings: list[str]) -> dict[str, Path]:
     for path in sorted(input_dir.iterdir()):
         if path.name.startswith("."):
             continue
-        parsed = _suffix_of(path.name) if path.is_file() else None
+        parsed = _suffix_of(path.name)
+        if parsed is not None and parsed[0] in TABLES and path.is_dir():
+            raise LoadError(
+                f"{path}: is a folder, not a file (expected one file {path.name} for table {parsed[0]}; "
+                "Spark-style folders of part files are not read: concatenate the parts into one file)"
+            )
+        if parsed is not None and parsed[0] in TABLES and path.is_symlink() and not path.exists():
+            raise LoadError(
+                f"{path}: is a broken symbolic link (it points to {os.readlink(path)}, which does not exist; "
+                f"expected a file for table {parsed[0]})"
+            )
+        if not path.is_file():
+            parsed = None
         if parsed is None or parsed[0] not in TABLES:
             message = f"{path.name}: not a contract table file, ignored"
             warnings.append(message)
@@ -277,8 +308,99 @@ def _read_sql(path: Path, suffix: str) -> str:
     return (
         f"read_csv({_lit(str(path))}, header = true, all_varchar = true, delim = ',', "
         f"quote = '\"', escape = '\"', comment = '', skip = 0, encoding = 'utf-8', "
-        f"compression = '{compression}', strict_mode = true, null_padding = false)"
+        f"compression = '{compression}', strict_mode = true, null_padding = false, "
+        f"max_line_size = {MAX_LINE_BYTES})"
     )
+
+
+def _header_names(path: Path, suffix: str) -> list[str] | None:
+    """The column names exactly as the file's header spells them (DuckDB renames duplicates)."""
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        opener = gzip.open if suffix == ".csv.gz" else open
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return next(csv.reader(handle), None)
+    except (OSError, ValueError, csv.Error, ImportError, EOFError):
+        return None  # DuckDB read the header; its own errors are reported elsewhere
+
+
+def _long_line(path: Path, suffix: str) -> tuple[int, int] | None:
+    """(1-based line number, bytes) of the file's first line over MAX_LINE_BYTES, if any."""
+    opener = gzip.open if suffix == ".csv.gz" else open
+    with opener(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            if len(line) > MAX_LINE_BYTES:
+                return number, len(line.rstrip(b"\r\n"))
+    return None
+
+
+def _unreadable(path: Path, suffix: str, exc: duckdb.Error, detail: str | None = None) -> LoadError:
+    """The fatal error for a file DuckDB could not read, naming where and why."""
+    expected = FORMAT_EXPECTATIONS[suffix]
+    if "Maximum line size" in str(exc):
+        found = _long_line(path, suffix)
+        where = f"line {found[0]} of the file is {found[1]:,} bytes" if found else "a line is too long"
+        detail = (
+            f"{where}, over the line-size limit of {MAX_LINE_BYTES:,} bytes per line (record): "
+            "shorten or split the long value"
+        )
+        return LoadError(f"{path}: {detail}")
+    return LoadError(f"{path}: not readable as {expected} ({detail or _error_text(exc)})")
+
+
+def _diagnose_csv(con: duckdb.DuckDBPyConnection, path: Path, suffix: str) -> str | None:
+    """Where and why a CSV the sniffer gave up on breaks: read again with the header's columns
+    and nothing guessed, so DuckDB names the line and the problem (column count, open quote)."""
+    header = _header_names(path, suffix)
+    if not header:
+        return None
+    columns = "{" + ", ".join(f"'_c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    compression = "gzip" if suffix == ".csv.gz" else "none"
+    try:
+        con.execute(
+            f"SELECT count(*) FROM read_csv({_lit(str(path))}, auto_detect = false, header = true, "
+            f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', comment = '', skip = 0, "
+            f"compression = '{compression}', strict_mode = true, null_padding = false, "
+            f"max_line_size = {MAX_LINE_BYTES})"
+        ).fetchall()
+    except duckdb.Error as exc:
+        return _error_text(exc) if "CSV Error" in str(exc) else None
+    return None
+
+
+def _check_duplicate_columns(path: Path, names: Sequence[str]) -> None:
+    """Fatal when the header names a column twice (after trimming and lower-casing)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name.strip().lower()
+        if key in seen:
+            raise LoadError(
+                f"{path}: column {key!r} appears twice in the header (as {seen[key]!r} and {name!r}); "
+                "expected each column once"
+            )
+        seen[key] = name
+
+
+def _ends_with_line_break(path: Path, suffix: str) -> bool:
+    """True when the CSV's last byte is a line break (a cut-off download usually is not)."""
+    if suffix == ".csv":
+        with path.open("rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) in (b"\n", b"\r")
+    last = b""
+    with gzip.open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            last = chunk[-1:]
+    return last in (b"\n", b"\r")
+
+
+UNTERMINATED_REASON = (
+    "last line has no line break: the file may be cut off (a truncated download); "
+    "end the file with a line break if the row is complete"
+)
 
 
 def _map_columns(spec: TableSpec, path: Path, file_columns: list[str], warnings: list[str]) -> dict[str, int]:
@@ -299,6 +421,11 @@ def _map_columns(spec: TableSpec, path: Path, file_columns: list[str], warnings:
             hint = ""
             if len(file_columns) == 1 and any(sep in file_columns[0] for sep in ";\t|"):
                 hint = "; the header has a single column: is the file comma-separated?"
+            elif file_columns and file_columns[0].lstrip().startswith(("#", "//", "--")):
+                hint = (
+                    f"; the first line starts with {file_columns[0].strip()[:20]!r}: "
+                    "comment lines are not allowed, the first line must be the header"
+                )
             raise LoadError(
                 f"{path}: required column {col.name!r} is missing "
                 f"(expected a header with {col.name!r}: {col.type}, {col.description}){hint}"
@@ -332,7 +459,10 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, warn
     try:
         file_columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
     except duckdb.Error as exc:
-        raise LoadError(f"{path}: not readable as {expected} ({_error_text(exc)})") from exc
+        detail = _diagnose_csv(con, path, suffix) if suffix != ".parquet" else None
+        raise _unreadable(path, suffix, exc, detail) from exc
+    header = _header_names(path, suffix)
+    _check_duplicate_columns(path, header if header and len(header) == len(file_columns) else file_columns)
     # The header is checked before the whole file is read: a missing column fails fast.
     mapping = _map_columns(spec, path, file_columns, warnings)
 
@@ -342,15 +472,17 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, warn
     try:
         con.execute(f"CREATE OR REPLACE TABLE {_ident(stage)} AS SELECT {select} FROM {reader}")
     except duckdb.Error as exc:
-        raise LoadError(f"{path}: not readable as {expected} ({_error_text(exc)})") from exc
+        raise _unreadable(path, suffix, exc) from exc
     count = con.execute(f"SELECT count(*) FROM {_ident(stage)}").fetchone()
+    input_rows = int(count[0]) if count else 0
     return _Source(
         spec=spec,
         path=path,
         stage=stage,
         file_columns=file_columns,
         mapping={name: f"_c{index}" for name, index in mapping.items()},
-        input_rows=int(count[0]) if count else 0,
+        input_rows=input_rows,
+        unterminated=suffix != ".parquet" and input_rows > 0 and not _ends_with_line_break(path, suffix),
     )
 
 
@@ -363,6 +495,11 @@ def _trimmed(expr: str) -> str:
         f"{fn}({expr}, {char})" for fn in ("starts_with", "ends_with") for char in _WHITESPACE_CHARS
     )
     return f"nullif(CASE WHEN {edges} THEN trim({expr}, {_WHITESPACE}) ELSE {expr} END, '')"
+
+
+def is_id_column(col: ColumnSpec) -> bool:
+    """An id column (``*_id``): the literal text NULL in it is treated as missing."""
+    return col.type == "string" and col.name.endswith("_id")
 
 
 def _typed(col: ColumnSpec, v: str, timezone: str) -> str:
@@ -407,7 +544,46 @@ def _type_expectation(col: ColumnSpec) -> str:
     }[col.type]
 
 
-def _column_reasons(col: ColumnSpec, v: str, t: str) -> list[str]:
+@dataclass(frozen=True)
+class Window:
+    """The plausibility window of dates and timestamps: earliest date and load time (UTC)."""
+
+    earliest: dt.date
+    loaded_at: dt.datetime
+
+    def latest(self, col: ColumnSpec) -> dt.datetime:
+        return self.loaded_at + dt.timedelta(days=col.future_days)
+
+
+def _window_reasons(col: ColumnSpec, t: str, window: Window) -> list[str]:
+    """Reasons for a date or timestamp outside the plausibility window."""
+    name = col.name
+    latest = window.latest(col)
+    if col.type == "date":
+        lo, hi = f"DATE {_lit(window.earliest.isoformat())}", f"DATE {_lit(latest.date().isoformat())}"
+        latest_text = f"{latest.date().isoformat()} (the load day + {col.future_days} days)"
+    else:
+        lo = f"TIMESTAMP {_lit(window.earliest.isoformat())}"
+        hi = f"TIMESTAMP {_lit(latest.isoformat(sep=' ', timespec='seconds'))}"
+        latest_text = (
+            f"{latest.isoformat(sep=' ', timespec='seconds')} UTC (the load time + {col.future_days} days)"
+        )
+    shown = _shown(f"CAST({t} AS VARCHAR)")
+    return [
+        f"CASE WHEN {t} < {lo} THEN {_lit(name + ' ')} || {shown} || "
+        f"{_lit(f' is before the earliest plausible date {window.earliest.isoformat()} (--earliest-date)')} "
+        f"WHEN {t} > {hi} THEN {_lit(name + ' ')} || {shown} || "
+        f"{_lit(f' is after the latest plausible value {latest_text}')} END"
+    ]
+
+
+def _scale(col: ColumnSpec) -> int:
+    """Decimal places of a decimal column's storage type."""
+    match = re.search(r"\(\s*\d+\s*,\s*(\d+)\s*\)", col.duckdb_type)
+    return int(match.group(1)) if match else 0
+
+
+def _column_reasons(col: ColumnSpec, v: str, t: str, window: Window | None = None) -> list[str]:
     """SQL expressions, each a reason text or NULL, for one column."""
     name = col.name
     reasons = []
@@ -435,6 +611,16 @@ def _column_reasons(col: ColumnSpec, v: str, t: str) -> list[str]:
             f"CASE WHEN {' OR '.join(conditions)} "
             f"THEN {_lit(name + ' ')} || {_shown(v)} || {_lit(f' is out of range (expected {range_text})')} END"
         )
+    if col.type == "decimal":
+        # a value with more decimals than the storage keeps would be rounded: rejected instead
+        scale = _scale(col)
+        reasons.append(
+            f"CASE WHEN {t} IS NOT NULL AND try_cast({v} AS DECIMAL(38,20)) <> {t} "
+            f"THEN {_lit(name + ' ')} || {_shown(v)} || "
+            f"{_lit(f' has more than {scale} decimals (the limit of {col.duckdb_type}; round it in the source)')} END"
+        )
+    if window is not None and col.type in ("date", "timestamp"):
+        reasons += _window_reasons(col, t, window)
     return reasons
 
 
@@ -493,6 +679,7 @@ def validate_table(
     source: _Source,
     timezone: str,
     parents: Collection[str],
+    window: Window | None = None,
 ) -> tuple[int, int]:
     """Build ``_final_<table>``: typed columns, ``_row_number`` and ``_reason`` (NULL = loaded).
 
@@ -510,6 +697,9 @@ def validate_table(
     for col in spec.columns:
         if col.name in source.mapping:
             expr = _trimmed(_ident(source.mapping[col.name]))
+            if is_id_column(col):
+                # an export's NULL written out as text is no id: treated as missing
+                expr = f"CASE WHEN upper({expr}) = 'NULL' THEN NULL ELSE {expr} END"
         else:
             expr = "CAST(NULL AS VARCHAR)"
         if col.default is not None:
@@ -525,7 +715,7 @@ def validate_table(
     reasons: list[str] = []
     joins: list[str] = []
     for col in spec.columns:
-        reasons += _column_reasons(col, f"t.{_ident('_v_' + col.name)}", f"t.{_ident(col.name)}")
+        reasons += _column_reasons(col, f"t.{_ident('_v_' + col.name)}", f"t.{_ident(col.name)}", window)
     for index, col in enumerate(c for c in spec.columns if c.references):
         assert col.references is not None
         ref_table, ref_col = col.references
@@ -547,6 +737,8 @@ def validate_table(
             f"THEN {value} || {_lit(f' not found in {ref_table} (that row was rejected)')} END"
         )
     reasons += [_check_reason(check, "t") for check in spec.checks]
+    if source.unterminated:
+        reasons.append(f"CASE WHEN t._row_number = {source.input_rows} THEN {_lit(UNTERMINATED_REASON)} END")
     source.in_file_order = not joins
 
     col_list = ", ".join(f"t.{_ident(c.name)}" for c in spec.columns)
@@ -673,7 +865,76 @@ def _profile_columns(
                     loaded_at,
                 ]
             )
-    con.executemany(f"INSERT INTO _load_columns VALUES ({', '.join('?' for _ in range(11))})", rows)
+    # one statement for all rows (executemany runs one INSERT per row: slow for ~200 rows)
+    placeholders = ", ".join("(" + ", ".join("?" for _ in range(11)) + ")" for _ in rows)
+    con.execute(
+        f"INSERT INTO _load_columns SELECT * FROM (VALUES {placeholders})",
+        [value for row in rows for value in row],
+    )
+
+
+# --------------------------------------------------------------------------- derived columns
+
+PII_KEY_ENV = "KPI_PII_HASH_KEY"
+# The key used, when KPI_PII_HASH_KEY is unset, for data our generator wrote (its
+# marker file is in the input folder): synthetic addresses only, so not a secret.
+DEMO_PII_HASH_KEY = "kpi-demo-key: synthetic data only, not a secret"
+GENERATOR_MARKER = ".generated-by-generate_data"
+GENERATOR_TRUTH = "ground_truth.json"
+PII_KEY_HINT = (
+    f"set a secret key first, e.g. export {PII_KEY_ENV}=$(python -c 'import secrets; "
+    "print(secrets.token_hex(32))'), and keep it secret and stable (another key gives other hashes)"
+)
+
+
+def generated_input(input_dir: Path) -> bool:
+    """True for a folder our generator wrote: its marker, or (increments) its ground truth."""
+    if (input_dir / GENERATOR_MARKER).is_file():
+        return True
+    truth = input_dir / GENERATOR_TRUTH
+    if not truth.is_file():
+        return False
+    try:
+        planted = json.loads(truth.read_text(encoding="utf-8")).get("planted", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(planted, dict) and "generator_version" in planted
+
+
+def pii_hash(key: str, value: str | None) -> str | None:
+    """Hex HMAC-SHA256 of ``lower(trim(value))`` under ``key``; None for a missing value."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if not text:
+        return None
+    return hmac.new(key.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _derive_email_hash(con: duckdb.DuckDBPyConnection, staged: dict[str, _Source], input_dir: Path) -> None:
+    """Add ``email_hash`` (keyed HMAC of the email) to the checked customers; the key must be set."""
+    source = staged["shop_customers"]
+    final = _ident("_final_shop_customers")
+    row = con.execute(f"SELECT count(email) FROM {final} WHERE _reason IS NULL").fetchone()
+    has_emails = bool(row and row[0])
+    key = os.environ.get(PII_KEY_ENV) or ""
+    if not key and has_emails:
+        if not generated_input(input_dir):
+            raise LoadError(
+                f"{source.path}: column 'email' has addresses, which are stored only as a keyed hash, "
+                f"but {PII_KEY_ENV} is not set: {PII_KEY_HINT}"
+            )
+        key = DEMO_PII_HASH_KEY
+    con.execute(f"ALTER TABLE {final} ADD COLUMN email_hash VARCHAR")
+    if not has_emails:
+        return
+    con.create_function(
+        "_pii_hash", lambda value: pii_hash(key, value), ["VARCHAR"], "VARCHAR", side_effects=False
+    )
+    try:
+        con.execute(f"UPDATE {final} SET email_hash = _pii_hash(email) WHERE email IS NOT NULL")
+    finally:
+        con.remove_function("_pii_hash")
 
 
 # --------------------------------------------------------------------------- writing
@@ -681,7 +942,7 @@ def _profile_columns(
 
 def _column_ddl(spec: TableSpec) -> str:
     return ", ".join(
-        f"{_ident(c.name)} {c.duckdb_type}{' NOT NULL' if c.required else ''}" for c in spec.columns
+        f"{_ident(c.name)} {c.duckdb_type}{' NOT NULL' if c.required else ''}" for c in spec.stored_columns
     )
 
 
@@ -691,7 +952,8 @@ REJECTED_ROWS_DDL = (
 )
 LOAD_SUMMARY_DDL = (
     "table_name VARCHAR NOT NULL, source_file VARCHAR, input_rows BIGINT NOT NULL, "
-    "loaded_rows BIGINT NOT NULL, rejected_rows BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL"
+    "loaded_rows BIGINT NOT NULL, rejected_rows BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL, "
+    "over_refunded_rows BIGINT"
 )
 LOAD_COLUMNS_DDL = (
     "table_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, is_table_required BOOLEAN NOT NULL, "
@@ -732,6 +994,10 @@ LOAD_SUMMARY_COLUMNS = {
     "loaded_rows": "Rows loaded into raw.",
     "rejected_rows": "Rows written to raw_rejects.rejected_rows.",
     "loaded_at": "When the load ran (UTC).",
+    "over_refunded_rows": (
+        "shop_refunds only: loaded refunds larger than what they refund (their line or the whole order, "
+        "less earlier completed refunds); loaded as they are and capped downstream. NULL for other tables."
+    ),
 }
 
 
@@ -749,18 +1015,100 @@ def _table_ddl(target: str, columns: str, description: str, column_descriptions:
     return ";\n".join(statements)
 
 
+# New DuckDB files keep the storage format DuckDB 1.1+ reads (a file keeps its
+# format on later writes), so older readers (BI tools) can open the warehouse.
+STORAGE_VERSION = "v1.1.0"
+
+
+def working_copy_of(database: Path) -> Path:
+    """The file a load builds in before it is published over ``database``."""
+    return Path(f"{database}.loading")
+
+
+@contextlib.contextmanager
+def _exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock named ``path`` (fatal when another load holds it); removed on exit."""
+    import fcntl
+
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise LoadError(
+                f"{path}: another load into the same database is running (wait for it to finish)"
+            ) from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed the file: lock the new one
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
+
+
 def _write(
     con: duckdb.DuckDBPyConnection,
     database: Path,
     results: list[TableResult],
     staged: dict[str, _Source],
     loaded_at: dt.datetime,
+    in_place: bool = False,
 ) -> None:
-    """Replace the raw layer and the rejects in one transaction."""
-    existed = database.exists()
+    """Replace the raw layer and the rejects, publishing the result atomically.
+
+    The load builds in a working copy next to ``database`` (``<file>.loading``: a
+    copy of the published file, or a new file), checkpoints it and renames it
+    over ``database``: a reader holding the published file open never blocks the
+    load and never sees a partial state, and a failed or killed load leaves the
+    published file as it was (a stale working copy is removed by the next load).
+    ``in_place`` writes straight into ``database`` (for a caller that already
+    works on a private copy), in one transaction.
+    """
     database.parent.mkdir(parents=True, exist_ok=True)
+    if in_place:
+        _write_file(con, database, results, staged, loaded_at, remove_on_failure=not database.exists())
+        return
+    wal = Path(f"{database}.wal")
+    if wal.exists():
+        raise LoadError(
+            f"{wal}: the database has an unfinished write-ahead log (another program is writing to it, "
+            "or one was killed); open the database once with DuckDB to recover it, then load again"
+        )
+    working = working_copy_of(database)
+    with _exclusive_lock(Path(f"{database}.lock")):
+        for stale in (working, Path(f"{working}.wal")):
+            stale.unlink(missing_ok=True)
+        try:
+            if database.exists():
+                shutil.copyfile(database, working)
+            _write_file(con, working, results, staged, loaded_at, remove_on_failure=True)
+            os.replace(working, database)
+        except BaseException:
+            for leftover in (working, Path(f"{working}.wal")):
+                leftover.unlink(missing_ok=True)
+            raise
+
+
+def _write_file(
+    con: duckdb.DuckDBPyConnection,
+    database: Path,
+    results: list[TableResult],
+    staged: dict[str, _Source],
+    loaded_at: dt.datetime,
+    remove_on_failure: bool,
+) -> None:
+    """Replace the raw layer and the rejects in ``database`` in one transaction, then checkpoint."""
+    existed = database.exists()
+    options = "" if existed else f" (STORAGE_VERSION {_lit(STORAGE_VERSION)})"
     try:
-        con.execute(f"ATTACH {_lit(str(database))} AS wh")
+        con.execute(f"ATTACH {_lit(str(database))} AS wh{options}")
     except duckdb.Error as exc:
         raise LoadError(f"{database}: cannot open the warehouse database ({_error_text(exc)})") from exc
     raw, rej = f"wh.{_ident(RAW_SCHEMA)}", f"wh.{_ident(REJECTS_SCHEMA)}"
@@ -770,11 +1118,11 @@ def _write(
         for spec in TABLES.values():
             started = time.perf_counter()
             target = f"{raw}.{_ident(spec.name)}"
-            descriptions = {c.name: c.description for c in spec.columns}
+            descriptions = {c.name: c.description for c in spec.stored_columns}
             con.execute(_table_ddl(target, _column_ddl(spec), spec.description, descriptions))
             source = staged.get(spec.name)
             if source is not None:
-                cols = ", ".join(_ident(c.name) for c in spec.columns)
+                cols = ", ".join(_ident(c.name) for c in spec.stored_columns)
                 order = "" if source.in_file_order else " ORDER BY _row_number"
                 con.execute(
                     f"INSERT INTO {target} SELECT {cols} FROM {_ident('_final_' + spec.name)} "
@@ -795,14 +1143,23 @@ def _write(
         summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
         con.execute(_table_ddl(summary, LOAD_SUMMARY_DDL, LOAD_SUMMARY_COMMENT, LOAD_SUMMARY_COLUMNS))
         con.executemany(
-            f"INSERT INTO {summary} VALUES (?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO {summary} VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                [r.table, r.source_file, r.input_rows, r.loaded_rows, r.rejected_rows, loaded_at]
+                [
+                    r.table,
+                    r.source_file,
+                    r.input_rows,
+                    r.loaded_rows,
+                    r.rejected_rows,
+                    loaded_at,
+                    r.over_refunded_rows,
+                ]
                 for r in results
             ],
         )
         started = time.perf_counter()
         con.execute("COMMIT")
+        con.execute("CHECKPOINT wh")
         log.debug("committed in %.1fs", time.perf_counter() - started)
     except BaseException as exc:
         # Roll back whatever part of the write happened: the database keeps its previous content.
@@ -811,7 +1168,7 @@ def _write(
                 con.execute(statement)
             except duckdb.Error:
                 log.debug("%s failed after a write error", statement, exc_info=True)
-        if not existed:
+        if remove_on_failure:
             for leftover in (database, Path(f"{database}.wal")):
                 leftover.unlink(missing_ok=True)
         if isinstance(exc, duckdb.Error):
@@ -880,11 +1237,11 @@ def _write_postgres(
             for spec in TABLES.values():
                 started = time.perf_counter()
                 target = f"{raw}.{_ident(spec.name)}"
-                descriptions = {c.name: c.description for c in spec.columns}
+                descriptions = {c.name: c.description for c in spec.stored_columns}
                 cur.execute(_table_ddl(target, _column_ddl(spec), spec.description, descriptions))
                 source = staged.get(spec.name)
                 if source is not None:
-                    names = [c.name for c in spec.columns]
+                    names = [c.name for c in spec.stored_columns]
                     order = "" if source.in_file_order else " ORDER BY _row_number"
                     select = (
                         f"SELECT {', '.join(_ident(c) for c in names)} "
@@ -912,9 +1269,17 @@ def _write_postgres(
             summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
             cur.execute(_table_ddl(summary, LOAD_SUMMARY_DDL, LOAD_SUMMARY_COMMENT, LOAD_SUMMARY_COLUMNS))
             cur.executemany(
-                f"INSERT INTO {summary} VALUES (%s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {summary} VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [
-                    (r.table, r.source_file, r.input_rows, r.loaded_rows, r.rejected_rows, loaded_at)
+                    (
+                        r.table,
+                        r.source_file,
+                        r.input_rows,
+                        r.loaded_rows,
+                        r.rejected_rows,
+                        loaded_at,
+                        r.over_refunded_rows,
+                    )
                     for r in results
                 ],
             )
@@ -1007,8 +1372,8 @@ def _write_spark(
             spark.sql(f"CREATE DATABASE IF NOT EXISTS `{schema}`")
         for spec in TABLES.values():
             started = time.perf_counter()
-            names = [c.name for c in spec.columns]
-            columns = [(c.name, _spark_type(c.duckdb_type)) for c in spec.columns]
+            names = [c.name for c in spec.stored_columns]
+            columns = [(c.name, _spark_type(c.duckdb_type)) for c in spec.stored_columns]
             source = staged.get(spec.name)
             if source is not None:
                 select = (
@@ -1018,10 +1383,12 @@ def _write_spark(
             else:
                 select = (
                     "SELECT "
-                    + ", ".join(f"CAST(NULL AS {c.duckdb_type}) AS {_ident(c.name)}" for c in spec.columns)
+                    + ", ".join(
+                        f"CAST(NULL AS {c.duckdb_type}) AS {_ident(c.name)}" for c in spec.stored_columns
+                    )
                     + " WHERE false"
                 )
-            descriptions = {c.name: c.description for c in spec.columns}
+            descriptions = {c.name: c.description for c in spec.stored_columns}
             replace(RAW_SCHEMA, spec.name, columns, select, spec.description, descriptions)
             log.debug("wrote %s.%s in %.2fs", RAW_SCHEMA, spec.name, time.perf_counter() - started)
 
@@ -1051,6 +1418,7 @@ def _write_spark(
                     str(r.loaded_rows),
                     str(r.rejected_rows),
                     f"TIMESTAMP {_lit(loaded_at.isoformat(sep=' '))}",
+                    "CAST(NULL AS BIGINT)" if r.over_refunded_rows is None else str(r.over_refunded_rows),
                 ]
             )
             + ")"
@@ -1104,7 +1472,11 @@ def _stage_all(
 
 
 def _validate_all(
-    con: duckdb.DuckDBPyConnection, staged: dict[str, _Source], timezone: str
+    con: duckdb.DuckDBPyConnection,
+    staged: dict[str, _Source],
+    timezone: str,
+    window: Window | None = None,
+    warnings: list[str] | None = None,
 ) -> list[TableResult]:
     """Check every staged table in contract order (parents before references)."""
     con.execute(
@@ -1119,7 +1491,23 @@ def _validate_all(
             results.append(TableResult(spec.name, None, 0, 0, 0, 0.0))
             continue
         started = time.perf_counter()
-        loaded, rejected = validate_table(con, source, timezone, parents=validated)
+        if spec.required and source.input_rows == 0 and warnings is not None:
+            dependants = sorted(
+                t.name
+                for t in TABLES.values()
+                for c in t.columns
+                if c.references and c.references[0] == spec.name and t.name in staged
+            )
+            also = (
+                f"; every row of {', '.join(dependants)} that refers to it is rejected" if dependants else ""
+            )
+            message = (
+                f"WARNING: required table {spec.name} has a header but no rows ({source.path.name}): "
+                f"its KPIs will be empty{also}"
+            )
+            warnings.append(message)
+            log.warning(message)
+        loaded, rejected = validate_table(con, source, timezone, parents=validated, window=window)
         validated.add(spec.name)
         if loaded + rejected != source.input_rows:
             raise RuntimeError(
@@ -1149,10 +1537,59 @@ def _validate_all(
     return results
 
 
-def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UTC") -> LoadResult:
+OVER_REFUNDS_SQL = """
+WITH orders AS (
+    SELECT order_id, currency, items_amount - coalesce(discount_amount, 0) AS refundable
+    FROM _final_shop_orders WHERE _reason IS NULL
+),
+items AS (
+    SELECT order_item_id, quantity * unit_price - coalesce(discount_amount, 0) AS refundable
+    FROM _final_shop_order_items WHERE _reason IS NULL
+),
+dated AS (
+    SELECT r.refund_id, r.order_id, r.order_item_id, r.amount, r.refunded_at, o.currency,
+        CASE WHEN r.order_item_id IS NULL THEN o.refundable ELSE coalesce(i.refundable, 0) END AS refundable
+    FROM _final_shop_refunds AS r
+    JOIN orders AS o ON r.order_id = o.order_id
+    LEFT JOIN items AS i ON r.order_item_id = i.order_item_id
+    WHERE r._reason IS NULL
+),
+with_earlier AS (
+    SELECT *, coalesce(sum(CASE WHEN refunded_at IS NOT NULL THEN amount END) OVER (
+        PARTITION BY order_id, coalesce(order_item_id, '')
+        ORDER BY refunded_at, refund_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS earlier
+    FROM dated
+),
+excess AS (
+    SELECT currency, amount - least(amount, greatest(refundable - earlier, 0)) AS excess FROM with_earlier
+)
+SELECT currency, count(*), sum(excess) FROM excess WHERE excess > 0 GROUP BY currency ORDER BY currency
+"""
+
+
+def _over_refunds(
+    con: duckdb.DuckDBPyConnection, staged: dict[str, _Source]
+) -> list[tuple[str, int, Decimal]]:
+    """Refunds larger than what they refund (their line, or the whole order, less earlier
+    completed refunds of it), per currency: loaded as they are, capped downstream, reported here."""
+    if "shop_refunds" not in staged:
+        return []
+    return [(str(c), int(n), Decimal(str(x))) for c, n, x in con.execute(OVER_REFUNDS_SQL).fetchall()]
+
+
+def load(
+    input_dir: str | Path,
+    database: str | Path,
+    assume_timezone: str = "UTC",
+    earliest_date: dt.date = DEFAULT_EARLIEST_DATE,
+    in_place: bool = False,
+) -> LoadResult:
     """Load every contract table from ``input_dir`` into ``database``.
 
-    Raises LoadError, with the database untouched, on a fatal problem.
+    Dates and timestamps before ``earliest_date`` or after the load time (plus
+    the column's allowance) are rejected. A DuckDB file is built in a working
+    copy and published atomically unless ``in_place``. Raises LoadError, with
+    the database untouched, on a fatal problem.
     """
     started = time.perf_counter()
     postgres = is_postgres_url(database)
@@ -1164,15 +1601,23 @@ def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UT
     try:
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
+        loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         timezone = _set_timezone(con, assume_timezone)
         files = discover_files(input_dir, warnings)
         staged = _stage_all(con, files, warnings)
-        results = _validate_all(con, staged, timezone)
+        results = _validate_all(con, staged, timezone, Window(earliest_date, loaded_at), warnings)
+        _derive_email_hash(con, staged, input_dir)
+        over_refunds = _over_refunds(con, staged)
+        if "shop_refunds" in staged:
+            n_over = sum(n for _, n, _ in over_refunds)
+            results = [
+                dataclasses.replace(r, over_refunded_rows=n_over) if r.table == "shop_refunds" else r
+                for r in results
+            ]
         write_started = time.perf_counter()
-        loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         _profile_columns(con, staged, loaded_at)
         if isinstance(database, Path):
-            _write(con, database, results, staged, loaded_at)
+            _write(con, database, results, staged, loaded_at, in_place=in_place)
         elif spark:
             from scripts.spark_local import warehouse_dir
 
@@ -1197,6 +1642,7 @@ def load(input_dir: str | Path, database: str | Path, assume_timezone: str = "UT
         tables=results,
         seconds=time.perf_counter() - started,
         warnings=warnings,
+        over_refunds=over_refunds,
     )
 
 
@@ -1213,7 +1659,21 @@ def format_summary(result: LoadResult) -> str:
     lines.append(f"loaded into {shown} in {result.seconds:.1f}s")
     if result.rejected_rows:
         lines.append(f"rejected rows and reasons: {REJECTS_SCHEMA}.{REJECTED_ROWS_TABLE}")
+    for currency, count, excess in result.over_refunds:
+        lines.append(
+            f"refunds larger than what they refund: {count:,} in {currency}, excess {excess:,.2f} {currency} "
+            "(loaded; the excess is kept apart from revenue)"
+        )
+    loud = [w for w in result.warnings if w.startswith("WARNING:")]
+    lines.extend(loud)
     return "\n".join(lines)
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1242,6 +1702,23 @@ def build_parser() -> argparse.ArgumentParser:
         default="UTC",
         help="IANA time zone of timestamps written without an offset (default: UTC)",
     )
+    parser.add_argument(
+        "--earliest-date",
+        type=_iso_date,
+        default=DEFAULT_EARLIEST_DATE,
+        help=(
+            "earliest plausible date: rows with a date or timestamp before it are rejected "
+            f"(default: {DEFAULT_EARLIEST_DATE}); values after the load time + 1 day are rejected too"
+        ),
+    )
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help=(
+            "DuckDB: write straight into --database in one transaction, for a caller that already "
+            "loads a private working copy (default: build <file>.loading and publish it atomically)"
+        ),
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     return parser
 
@@ -1258,11 +1735,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not is_postgres_url(database) and not is_spark_target(database):
         database = Path(database)
     try:
-        result = load(args.input, database, args.assume_timezone)
+        result = load(
+            args.input,
+            database,
+            args.assume_timezone,
+            earliest_date=args.earliest_date,
+            in_place=args.in_place,
+        )
     except LoadError as exc:
         print(f"load_raw: error: {exc}", file=sys.stderr)
         return EXIT_FATAL
     print(format_summary(result))
+    for message in result.warnings:
+        if message.startswith("WARNING:"):
+            print(f"load_raw: {message}", file=sys.stderr)
     return 0
 
 

@@ -49,6 +49,13 @@ ISO_4217 = r"^[A-Za-z]{3}$"
 # The upper bound of birth_year is the year the contract is evaluated in (UTC).
 CURRENT_YEAR = dt.datetime.now(dt.UTC).year
 
+# Plausibility window of every date and timestamp column: a value before the
+# earliest date (loader option --earliest-date) or later than the load time plus
+# the column's ``future_days`` (default FUTURE_DAYS) is quarantined. A column where
+# planned values are legitimate gets a wider, stated allowance.
+DEFAULT_EARLIEST_DATE = dt.date(2000, 1, 1)
+FUTURE_DAYS = 1
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -74,6 +81,8 @@ class ColumnSpec:
     pattern_name: str | None = None
     references: tuple[str, str] | None = None
     sql_type: str | None = None
+    # dates and timestamps: how far after the load time a value may lie (days)
+    future_days: int = FUTURE_DAYS
 
     @property
     def duckdb_type(self) -> str:
@@ -92,6 +101,13 @@ class ColumnSpec:
         if self.min_exclusive:
             return f"> {lo} and <= {hi}"
         return f"{lo}..{hi}"
+
+    def window_text(self) -> str | None:
+        """Human-readable plausibility window of a date or timestamp column."""
+        if self.type not in ("date", "timestamp"):
+            return None
+        days = "1 day" if self.future_days == 1 else f"{self.future_days} days"
+        return f"from --earliest-date (default {DEFAULT_EARLIEST_DATE}) to the load time + {days}"
 
 
 @dataclass(frozen=True)
@@ -134,10 +150,19 @@ class TableSpec:
     primary_key: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
     checks: tuple[RowCheck, ...] = ()
+    # Columns the loader computes and stores after ``columns`` (never read from
+    # the file: an input column of that name is an extra column).
+    derived_columns: tuple[ColumnSpec, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
+        """The columns of the input file, in contract order."""
         return tuple(c.name for c in self.columns)
+
+    @property
+    def stored_columns(self) -> tuple[ColumnSpec, ...]:
+        """The columns of the raw table: the file's, then the loader-derived ones."""
+        return self.columns + self.derived_columns
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -206,6 +231,14 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
                 "updated_at",
                 "timestamp",
                 "Last update of the account in the source (UTC).",
+            ),
+        ),
+        derived_columns=(
+            _c(
+                "email_hash",
+                "string",
+                "Derived by the loader, not read from the file: hex HMAC-SHA256 of lower(trim(email)) "
+                "keyed with the KPI_PII_HASH_KEY environment variable; NULL when there is no email.",
             ),
         ),
     ),
@@ -418,7 +451,13 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
         primary_key=("payment_id",),
         columns=(
             _c("payment_id", "string", "Payment id.", required=True),
-            _c("order_id", "string", "Order paid.", required=True),
+            _c(
+                "order_id",
+                "string",
+                "Order paid; refers to shop_orders.",
+                required=True,
+                references=("shop_orders", "order_id"),
+            ),
             _c(
                 "method",
                 "string",
@@ -454,7 +493,13 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
         primary_key=("refund_id",),
         columns=(
             _c("refund_id", "string", "Refund id.", required=True),
-            _c("order_id", "string", "Order refunded.", required=True),
+            _c(
+                "order_id",
+                "string",
+                "Order refunded; refers to shop_orders.",
+                required=True,
+                references=("shop_orders", "order_id"),
+            ),
             _c(
                 "order_item_id",
                 "string",
@@ -500,7 +545,13 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
         primary_key=("shipment_id",),
         columns=(
             _c("shipment_id", "string", "Shipment id.", required=True),
-            _c("order_id", "string", "Order shipped.", required=True),
+            _c(
+                "order_id",
+                "string",
+                "Order shipped; refers to shop_orders.",
+                required=True,
+                references=("shop_orders", "order_id"),
+            ),
             _c("warehouse_id", "string", "Warehouse the shipment left from."),
             _c("carrier", "string", "Carrier name."),
             _c(
@@ -518,7 +569,8 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
             _c(
                 "promised_delivery_at",
                 "timestamp",
-                "Delivery time promised to the customer (UTC).",
+                "Delivery time promised to the customer (UTC); may lie up to a year ahead.",
+                future_days=366,
             ),
         ),
         checks=(
@@ -704,7 +756,12 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
                 "string",
                 f"Content type: article, video, post, ... ({_NOT_ENFORCED}).",
             ),
-            _c("published_at", "timestamp", "When the content was published (UTC)."),
+            _c(
+                "published_at",
+                "timestamp",
+                "When the content was published (UTC); scheduled posts may lie up to a year ahead.",
+                future_days=366,
+            ),
             _c("impressions", "integer", "Impressions, >= 0.", required=True, **_COUNT),
             _c("clicks", "integer", "Clicks, >= 0.", **_COUNT),
             _c("likes", "integer", "Likes, >= 0.", **_COUNT),
@@ -866,7 +923,13 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
         description="Daily exchange rates to the reporting currency; one row per rate_date and currency.",
         primary_key=("rate_date", "currency"),
         columns=(
-            _c("rate_date", "date", "Day the rate applies to.", required=True),
+            _c(
+                "rate_date",
+                "date",
+                "Day the rate applies to; rates set in advance may lie up to a year ahead.",
+                required=True,
+                future_days=366,
+            ),
             _c(
                 "currency",
                 "string",
@@ -891,7 +954,13 @@ _TABLE_LIST: tuple[TableSpec, ...] = (
         description="Full-time equivalents by team and month; one row per month and team.",
         primary_key=("month", "team"),
         columns=(
-            _c("month", "date", "First day of the month.", required=True),
+            _c(
+                "month",
+                "date",
+                "First day of the month; planned headcount may lie up to two years ahead.",
+                required=True,
+                future_days=731,
+            ),
             _c(
                 "team",
                 "string",
@@ -947,7 +1016,7 @@ def _validate_contract() -> None:
     """Fail at import if the contract data is inconsistent with itself."""
     seen: set[str] = set()
     for table in _TABLE_LIST:
-        names = table.column_names
+        names = tuple(c.name for c in table.stored_columns)
         assert len(set(names)) == len(names), f"{table.name}: duplicate column"
         for key in table.primary_key:
             col = table.column(key)

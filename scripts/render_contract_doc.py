@@ -23,11 +23,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.load_raw import MAX_LINE_BYTES
 from scripts.raw_contract import (
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,
     CURRENT_YEAR,
+    DEFAULT_EARLIEST_DATE,
     FILE_SUFFIXES,
+    FUTURE_DAYS,
     LOAD_SUMMARY_TABLE,
     RAW_SCHEMA,
     REJECTED_ROWS_TABLE,
@@ -89,6 +92,11 @@ def column_checks(table: TableSpec, column: ColumnSpec) -> list[str]:
         checks.append(f"refers to a loaded `{ref_table}.{ref_col}`")
     if table.primary_key == (column.name,):
         checks.append("unique")
+    if column.type == "decimal":
+        checks.append(f"at most {column.duckdb_type.split(',')[1].rstrip(')').strip()} decimals")
+    window = column.window_text()
+    if window:
+        checks.append(window)
     return checks
 
 
@@ -118,6 +126,18 @@ def render_table(table: TableSpec) -> list[str]:
             f"| `{column.name}` | {column.type} | {'yes' if column.required else ''} "
             f"| {cell(checks)} | {cell(column.description)} |"
         )
+    if table.derived_columns:
+        names = ", ".join(f"`{column.name}`" for column in table.derived_columns)
+        lines += [
+            "",
+            f"Computed by the loader and stored after these columns (not expected in the file; a file "
+            f"column of that name is an extra column, ignored): {names}.",
+            "",
+            "| derived column | type | description |",
+            "|---|---|---|",
+        ]
+        for column in table.derived_columns:
+            lines.append(f"| `{column.name}` | {column.type} | {cell(column.description)} |")
     lines.append("")
     return lines
 
@@ -154,7 +174,24 @@ def render() -> str:
         "names below in any order (matched case-insensitively). `.csv.gz`: the same, gzip-compressed. "
         "Parquet: any column types; every value is read as text and checked as below. Extra columns are "
         "ignored with a warning; a missing optional column loads as NULL (with a warning).",
-        "- **Values.** Leading and trailing blanks are trimmed; an empty value is missing (NULL).",
+        "- **Values.** Leading and trailing blanks are trimmed; an empty value is missing (NULL). In an id "
+        "column (a name ending in `_id`) the literal text `NULL` (any case), as some exports write a "
+        "missing value, is missing too: a required id is then rejected as missing; elsewhere `NULL` is "
+        "text like any other.",
+        f"- **Line breaks and line size.** Every line, the last one included, ends with a line break: a "
+        f"CSV whose last line has none may have been cut off (a truncated download), so its last row is "
+        f"rejected (end the file with a line break if the row is complete). A line (a record) may be at "
+        f"most {MAX_LINE_BYTES:,} bytes; a longer one stops the load.",
+        "- **Plausible dates.** Every date and timestamp must lie between the loader's `--earliest-date` "
+        f"(default {DEFAULT_EARLIEST_DATE}) and the load time + {FUTURE_DAYS} day; a row outside is "
+        "rejected with the reason. Columns where planned values are normal allow more (listed per "
+        "column below: promised deliveries, scheduled content, advance exchange rates, planned headcount).",
+        "- **Personal data.** `shop_customers.email` is stored in raw and, as a keyed hash "
+        "(`email_hash`, HMAC-SHA256 with the secret `KPI_PII_HASH_KEY` environment variable), is the "
+        "only form of it past staging. Set the key before loading your own data (e.g. "
+        "`export KPI_PII_HASH_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`) and keep "
+        "it secret and stable: another key gives other hashes. Without it, a file with e-mail addresses "
+        "stops the load; the generator's demo data uses a fixed, public demo key.",
         "- **Timestamps**: ISO-8601 (table below). With an offset (`2025-03-01T10:00:00+08:00`) a timestamp is exact. Without one it is read in "
         "the loader's `--assume-timezone` zone, which `make run` sets from `TIMEZONE` (default UTC); "
         "`TIMEZONE` is also the reporting zone, in which days, weeks and months are cut. The raw layer "
@@ -188,18 +225,31 @@ def render() -> str:
         "",
         "- **A fatal problem stops the load before anything changes** (exit code 2, one message naming "
         "the file, the column and what was expected): a missing required table, two files for one table, "
-        "a file that is empty or not readable as its format, a missing required column, a column twice, "
-        "an unknown time zone.",
+        "a file that is empty or not readable as its format, a folder named like a table file (Spark-style "
+        "part-file folders are not read: concatenate the parts into one file), a missing required column, "
+        "a column named twice (also after trimming and lower-casing), a line over the size limit, an "
+        "unknown time zone, e-mail addresses without a hash key.",
+        "- **A required table with a header and no rows** loads, with a loud warning naming the table "
+        "(in the log and the summary): its KPIs come out empty and the rows that refer to it are rejected.",
         "- **A bad row is rejected, not loaded**: a required value missing, a value of the wrong type, "
         "outside its set or range, a reference to a row that was not loaded, a broken row rule, or a "
         "duplicate primary key (the first row in file order is kept). It goes to "
         f"`{REJECTS_SCHEMA}.{REJECTED_ROWS_TABLE}` with the table, the source file, its row number, the "
-        "raw row and every reason it broke a rule.",
+        "raw row and every reason it broke a rule. A money value with more decimals than the column "
+        "keeps is rejected rather than rounded. Payments, refunds and shipments of an order that is "
+        "unknown (or was rejected) are rejected, like its items.",
+        "- **A refund larger than what it refunds** (its line, or the whole order, less earlier completed "
+        "refunds of it) is loaded as it is; the KPIs cap it and keep the excess apart from revenue, and "
+        f"the loader reports how many there are and their excess per currency (summary, and "
+        f"`over_refunded_rows` in `{REJECTS_SCHEMA}.{LOAD_SUMMARY_TABLE}`).",
         f"- **Every input row is either loaded or rejected**: loaded + rejected = input, per table. The "
         f"loader prints the counts, keeps them in `{REJECTS_SCHEMA}.{LOAD_SUMMARY_TABLE}`, and `make run` "
         "prints them in its summary.",
         f"- **A load is atomic and idempotent**: the whole `{RAW_SCHEMA}` layer and the rejects are "
-        "replaced in one transaction, so loading the same folder twice gives the same result.",
+        "replaced in one transaction, so loading the same folder twice gives the same result. A DuckDB "
+        "warehouse is built in a working copy next to it (`<file>.loading`) and published by a rename, "
+        "so a reader holding the file open never blocks the load or sees a half-loaded state; a failed "
+        "or killed load leaves the published file as it was.",
         "",
         "## Tables",
         "",

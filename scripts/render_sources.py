@@ -208,7 +208,7 @@ def render_table(table: TableSpec) -> dict[str, object]:
     if table_tests:
         entry["data_tests"] = table_tests
     columns = []
-    for column in table.columns:
+    for column in table.stored_columns:  # the file's columns, then the loader-derived ones
         col: dict[str, object] = {
             "name": column.name,
             "description": re.sub(r" \(\d{4} at load time\)", "", column.description)

@@ -672,6 +672,7 @@ def main(argv: list[str] | None = None) -> int:
             str(building),
             "--assume-timezone",
             args.assume_timezone,
+            "--in-place",
         ],
         env,
     )

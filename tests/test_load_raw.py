@@ -339,6 +339,15 @@ NOT_BOOLEAN = "is not a boolean (expected true/false, 1/0, yes/no)"
 
 # --------------------------------------------------------------------------- helpers
 
+# The e-mail hash key the tests load with (BASE is not generator data, so a key is needed).
+TEST_PII_KEY = "test-key"
+ANA_HASH = "50876944be4a405f4f9d1ab4599333c9f7a000e2b7365c40a3e04216ea2de0c6"
+
+
+@pytest.fixture(autouse=True)
+def _pii_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_PII_HASH_KEY", TEST_PII_KEY)
+
 
 def base(*tables: str) -> dict[str, list[Row]]:
     """A deep copy of BASE, limited to ``tables`` (default: all)."""
@@ -491,6 +500,8 @@ def test_good_rows_are_loaded_untouched_with_contract_types(tmp_path: Path) -> N
             "Organic Search",
             False,
             dt.datetime(2025, 2, 1),
+            # HMAC-SHA256("test-key", "ana@example.com"), computed once with Python's hmac
+            ANA_HASH,
         ),
         (
             "C2",
@@ -503,6 +514,7 @@ def test_good_rows_are_loaded_untouched_with_contract_types(tmp_path: Path) -> N
             None,
             None,
             True,
+            None,
             None,
         ),
     ]
@@ -522,9 +534,10 @@ def test_raw_tables_have_contract_columns_and_types(tmp_path: Path) -> None:
     )
     expected = []
     for spec in sorted(TABLES.values(), key=lambda t: t.name):
-        for col in spec.columns:
+        for col in spec.stored_columns:
             expected.append((spec.name, col.name, col.duckdb_type, "NO" if col.required else "YES"))
     assert types == expected
+    assert ("shop_customers", "email_hash", "VARCHAR", "YES") in types
     assert query(
         db,
         "SELECT data_type FROM information_schema.columns "
@@ -1223,13 +1236,33 @@ def test_orphan_order_items_are_rejected(tmp_path: Path) -> None:
 
 
 def test_other_foreign_keys_are_left_to_dbt(tmp_path: Path) -> None:
-    data = some("shop_payments", "shop_refunds")
-    data["shop_payments"][0].update(order_id="O404")
+    data = some("shop_refunds")
     data["shop_orders"][0].update(customer_id="C404")
     data["shop_refunds"][0].update(order_item_id="I404")
     result, _ = load_data(tmp_path, data)
 
     assert result.rejected_rows == 0
+
+
+def test_payments_refunds_shipments_of_unknown_or_rejected_orders_are_rejected(tmp_path: Path) -> None:
+    data = some("shop_payments", "shop_refunds", "shop_shipments")
+    data["shop_orders"][1].update(status="bogus")  # O2 rejected
+    data["shop_order_items"].pop()  # (its item would be rejected too)
+    for table, prefix in (("shop_payments", "PAY"), ("shop_refunds", "RF"), ("shop_shipments", "SH")):
+        first = data[table][0]
+        data[table] += [
+            {**first, NEW_KEY[table][0]: f"{prefix}2", "order_id": "O404"},
+            {**first, NEW_KEY[table][0]: f"{prefix}3", "order_id": "O2"},
+        ]
+    result, db = load_data(tmp_path, data)
+
+    expected = [("shop_orders", 2, f"status 'bogus' is not one of {ORDER_STATUSES}")]
+    for table in ("shop_payments", "shop_refunds", "shop_shipments"):
+        expected += [
+            (table, 2, "order_id 'O404' not found in shop_orders"),
+            (table, 3, "order_id 'O2' not found in shop_orders (that row was rejected)"),
+        ]
+    assert_only_rejected(result, db, expected)
 
 
 # --------------------------------------------------------------------------- time zones
@@ -1662,6 +1695,13 @@ def test_dirty_generated_copy(tmp_path: Path) -> None:
             expected.append(("shop_order_items", n, reason))
     # 1 web event with a bad timestamp, 1 product with a negative price (if those files exist).
     names = {p.name.split(".")[0] for p in dirty.iterdir()}
+    # payments, refunds and shipments of the broken orders lose their order too
+    for table in ("shop_payments", "shop_refunds", "shop_shipments"):
+        if table in names:
+            for n, row in enumerate(_rewrite_as_csv(dirty, table, {}), 1):
+                if row["order_id"] in broken_orders:
+                    reason = f"order_id '{row['order_id']}' not found in shop_orders (that row was rejected)"
+                    expected.append((table, n, reason))
     if "web_events" in names:
         _rewrite_as_csv(dirty, "web_events", {3: {"event_at": "2025-13-45T99:00:00"}})
         expected.append(
@@ -1741,3 +1781,152 @@ def test_load_columns_do_not_count_defaults_as_data(tmp_path: Path) -> None:
     assert got["shop_products.product_id"] == len(data["shop_products"])
     # the defaults themselves are still loaded
     assert query(db, "SELECT DISTINCT category FROM raw.shop_products") == [("unknown",)]
+
+
+# --------------------------------------------------------------------------- atomic publish
+
+
+def test_reader_holding_the_published_file_never_blocks_or_sees_a_mix(tmp_path: Path) -> None:
+    database = tmp_path / "w.duckdb"
+    load(write_folder(tmp_path / "one", some()), database)
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(con.execute('SELECT count(*) FROM raw.shop_orders').fetchone()[0], flush=True); "
+            "sys.stdin.readline(); "
+            "print(con.execute('SELECT count(*) FROM raw.shop_orders').fetchone()[0], flush=True)",
+            str(database),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdin is not None
+        assert reader.stdout.readline().strip() == "2"
+        # the reader holds the file open (read-only) while a second load publishes
+        load(write_folder(tmp_path / "two", with_extra_row("shop_orders")), database)
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "2"  # its snapshot, never a mix
+    finally:
+        reader.kill()
+        reader.wait()
+    assert query(database, "SELECT count(*) FROM raw.shop_orders") == [(3,)]
+    assert not load_raw.working_copy_of(database).exists()
+    assert not Path(f"{database}.lock").exists()
+
+
+@pytest.mark.parametrize("existed", [False, True])
+def test_killed_load_leaves_the_published_file_as_it_was(tmp_path: Path, existed: bool) -> None:
+    database = tmp_path / "w.duckdb"
+    if existed:
+        load(write_folder(tmp_path / "good", some()), database)
+        before = snapshot(database)
+    folder = write_folder(tmp_path / "in", with_extra_row("shop_orders"))
+    # kill -9 the loader in the middle of its write (after some tables were replaced)
+    killer = (
+        "import os, sys; from scripts import load_raw; real = load_raw._table_ddl\n"
+        "def ddl(target, *args):\n"
+        "    if 'org_headcount' in target: os.kill(os.getpid(), 9)\n"
+        "    return real(target, *args)\n"
+        "load_raw._table_ddl = ddl; load_raw.load(sys.argv[1], sys.argv[2])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", killer, str(folder), str(database)], cwd=ROOT, check=False, capture_output=True
+    )
+    assert done.returncode == -9
+    if existed:
+        assert snapshot(database) == before
+    else:
+        assert not database.exists()  # no empty file where there was none
+    # the next load removes the stale working copy and publishes
+    load(folder, database)
+    assert query(database, "SELECT count(*) FROM raw.shop_orders") == [(3,)]
+    assert not load_raw.working_copy_of(database).exists()
+
+
+def test_new_database_keeps_a_format_older_duckdb_reads(tmp_path: Path) -> None:
+    _, database = load_data(tmp_path, some())
+    tags = query(database, "SELECT tags FROM duckdb_databases() WHERE database_name = current_database()")
+    assert tags == [({"storage_version": "v1.0.0+"},)]
+
+
+def test_concurrent_load_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    import fcntl
+
+    database = tmp_path / "w.duckdb"
+    load(write_folder(tmp_path / "one", some()), database)
+    before = snapshot(database)
+    with open(f"{database}.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another load holds the database
+        with pytest.raises(LoadError, match="another load into the same database is running"):
+            load(write_folder(tmp_path / "two", with_extra_row("shop_orders")), database)
+    assert snapshot(database) == before
+
+
+def test_in_place_writes_straight_into_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    database = tmp_path / "w.building.duckdb"
+    copies: list[tuple] = []
+    monkeypatch.setattr(load_raw.shutil, "copyfile", lambda *a: copies.append(a))
+    load(write_folder(tmp_path / "one", some()), database, in_place=True)
+    load(write_folder(tmp_path / "two", with_extra_row("shop_orders")), database, in_place=True)
+    assert copies == []
+    assert query(database, "SELECT count(*) FROM raw.shop_orders") == [(3,)]
+    assert main(["--input", str(tmp_path / "one"), "--database", str(database), "--in-place"]) == 0
+    assert query(database, "SELECT count(*) FROM raw.shop_orders") == [(2,)]
+
+
+def test_leftover_write_ahead_log_is_fatal(tmp_path: Path) -> None:
+    database = tmp_path / "w.duckdb"
+    load(write_folder(tmp_path / "one", some()), database)
+    Path(f"{database}.wal").write_bytes(b"x")
+    with pytest.raises(LoadError, match="unfinished write-ahead log"):
+        load(tmp_path / "one", database)
+
+
+# --------------------------------------------------------------------------- keyed e-mail hash
+
+
+def test_email_hash_needs_a_key_for_data_not_generated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KPI_PII_HASH_KEY")
+    folder = write_folder(tmp_path / "in", some())
+    with pytest.raises(LoadError, match=r"KPI_PII_HASH_KEY is not set: .*secrets.token_hex\(32\)"):
+        load(folder, tmp_path / "w.duckdb")
+    assert not (tmp_path / "w.duckdb").exists()
+
+    # no addresses at all: no key needed
+    data = some()
+    for row in data["shop_customers"]:
+        row["email"] = ""
+    load(write_folder(tmp_path / "no_email", data), tmp_path / "n.duckdb")
+    assert query(tmp_path / "n.duckdb", "SELECT count(email_hash) FROM raw.shop_customers") == [(0,)]
+
+    # the generator's folder (its marker): the fixed demo key
+    (folder / ".generated-by-generate_data").write_text("test\n")
+    load(folder, tmp_path / "g.duckdb")
+    assert query(
+        tmp_path / "g.duckdb", "SELECT email_hash FROM raw.shop_customers WHERE customer_id = 'C1'"
+    ) == [
+        # HMAC-SHA256 of 'ana@example.com' under the documented demo key, computed once
+        ("5ab0979c69de82fe3da83351f565e5a40c9ceafe56e347b8d2f14d59e1c18182",)
+    ]
+
+
+def test_email_hash_is_keyed_trimmed_lower_cased_and_not_read_from_the_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = some()
+    data["shop_customers"][1]["email"] = "  ANA@Example.COM "
+    for row in data["shop_customers"]:
+        row["email_hash"] = "forged"
+    _, db = load_data(tmp_path, data)
+    assert query(db, "SELECT customer_id, email_hash FROM raw.shop_customers ORDER BY 1") == [
+        ("C1", ANA_HASH),
+        ("C2", ANA_HASH),
+    ]
+    assert "extra column(s) ignored: email_hash" in caplog.text

@@ -389,8 +389,6 @@ def test_make_run_on_an_input_folder_leaves_it_byte_for_byte_unchanged(
     _copy_rows(generated / "shop_order_items.csv", input_dir, lambda r: r["order_id"] in kept)
     for name in ("shop_customers.csv", "shop_products.csv"):
         shutil.copy2(generated / name, input_dir / name)  # only the contract files, as a user brings them
-    # not the generator's folder (no marker): the loader's e-mail hash needs the user's key
-    monkeypatch.setenv("KPI_PII_HASH_KEY", "test-key")
     before = _tree_digest(input_dir)
     # dbt's artifacts and logs in tmp, so the run never touches the project's target/
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))

@@ -13,7 +13,7 @@ renamed as (
         cast(customer_id as {{ dbt.type_string() }}) as customer_id,
 
         -- personal data: only the hash leaves staging
-        {{ hash_pii('email') }} as email_hash,
+        cast(email_hash as {{ dbt.type_string() }}) as email_hash,
 
         -- attributes
         upper(trim(country_code)) as country_code,
