@@ -351,12 +351,24 @@ def _unreadable(path: Path, suffix: str, exc: duckdb.Error, detail: str | None =
     return LoadError(f"{path}: not readable as {expected} ({detail or _error_text(exc)})")
 
 
+COMMENT_STARTS = ("#", "//", "--")
+
+
+def _comment_hint(first: str) -> str:
+    return (
+        f"; the first line starts with {first.strip()[:20]!r}: comment lines are not allowed, "
+        "the first line must be the header"
+    )
+
+
 def _diagnose_csv(con: duckdb.DuckDBPyConnection, path: Path, suffix: str) -> str | None:
     """Where and why a CSV the sniffer gave up on breaks: read again with the header's columns
     and nothing guessed, so DuckDB names the line and the problem (column count, open quote)."""
     header = _header_names(path, suffix)
     if not header:
         return None
+    if header[0].lstrip().startswith(COMMENT_STARTS):
+        return _comment_hint(header[0]).removeprefix("; ")
     columns = "{" + ", ".join(f"'_c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     compression = "gzip" if suffix == ".csv.gz" else "none"
     try:
@@ -421,11 +433,8 @@ def _map_columns(spec: TableSpec, path: Path, file_columns: list[str], warnings:
             hint = ""
             if len(file_columns) == 1 and any(sep in file_columns[0] for sep in ";\t|"):
                 hint = "; the header has a single column: is the file comma-separated?"
-            elif file_columns and file_columns[0].lstrip().startswith(("#", "//", "--")):
-                hint = (
-                    f"; the first line starts with {file_columns[0].strip()[:20]!r}: "
-                    "comment lines are not allowed, the first line must be the header"
-                )
+            elif file_columns and file_columns[0].lstrip().startswith(COMMENT_STARTS):
+                hint = _comment_hint(file_columns[0])
             raise LoadError(
                 f"{path}: required column {col.name!r} is missing "
                 f"(expected a header with {col.name!r}: {col.type}, {col.description}){hint}"
@@ -1031,7 +1040,10 @@ def _exclusive_lock(path: Path) -> Iterator[None]:
     import fcntl
 
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise LoadError(f"{path}: cannot create the load's lock file ({exc.strerror})") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -1087,7 +1099,13 @@ def _write(
             stale.unlink(missing_ok=True)
         try:
             if database.exists():
-                shutil.copyfile(database, working)
+                try:
+                    shutil.copyfile(database, working)
+                except OSError as exc:
+                    raise LoadError(
+                        f"{working}: cannot copy the warehouse to a working copy, nothing was changed "
+                        f"({exc.strerror})"
+                    ) from exc
             _write_file(con, working, results, staged, loaded_at, remove_on_failure=True)
             os.replace(working, database)
         except BaseException:
