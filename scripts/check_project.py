@@ -98,6 +98,10 @@ HARD_CODED_SCHEMAS: tuple[str, ...] = (
     "main",
 )
 
+# the only folder whose macros may read dbt vars: everything else takes a setting
+# through setting() (an escaped SQL literal) or setting_value() (a checked value)
+SETTINGS_MACRO_ROOT = "macros/settings"
+
 MAX_PARENTS = 6
 GRAIN_PHRASE = "one row per"
 # generic tests that make a primary key on their own (besides unique + not_null on one column)
@@ -120,6 +124,7 @@ class Settings:
     no_freshness: Mapping[str, str] = field(default_factory=lambda: dict(NO_FRESHNESS))
     no_freshness_hints: tuple[str, ...] = NO_FRESHNESS_HINTS
     hard_coded_schemas: tuple[str, ...] = HARD_CODED_SCHEMAS
+    settings_macro_root: str = SETTINGS_MACRO_ROOT
     max_parents: int = MAX_PARENTS
     grain_phrase: str = GRAIN_PHRASE
     primary_key_combination_tests: frozenset[str] = PRIMARY_KEY_COMBINATION_TESTS
@@ -719,6 +724,45 @@ def check_hard_coded_relation(project: Project) -> Iterator[Finding]:
                 node["original_file_path"],
                 f"line {line}: hard-coded relation {relation}; use ref() or source()",
             )
+
+
+_VAR_CALL = re.compile(r"\bvar\s*\(")
+
+
+def var_calls(text: str) -> list[int]:
+    """Lines of each `var(` call in jinja/SQL text (jinja comments left out)."""
+    text = _JINJA_COMMENT.sub(lambda m: _blank(m.group()), text)
+    return [line_of(text, match.start()) for match in _VAR_CALL.finditer(text)]
+
+
+@rule(
+    "var-outside-settings",
+    "no var() outside macros/settings/: SQL takes a setting through setting() or setting_value()",
+)
+def check_var_outside_settings(project: Project) -> Iterator[Finding]:
+    root = PurePosixPath(project.settings.settings_macro_root)
+    fix = "use setting('name') (an escaped SQL literal) or setting_value('name') (the checked value)"
+    texts: list[tuple[str, str, str]] = []  # (path, where in it, text)
+    for node in [*project.models, *project.tests, *project.analyses]:
+        path = node.get("original_file_path", "")
+        meta = node.get("test_metadata")
+        if meta:
+            # a generic test from YAML: its arguments are rendered as jinja too
+            if var_calls(json.dumps(meta.get("kwargs") or {})):
+                yield path, f"test {node.get('name')}: var() in its arguments; {fix}"
+            continue
+        texts.append((path, "", read_sql(project, node)))
+    for macro in project.macros:
+        where = f" of macro {macro.get('name')}"
+        texts.append((macro.get("original_file_path", ""), where, macro.get("macro_sql") or ""))
+    seen: set[tuple[str, str, int]] = set()
+    for path, where, text in texts:
+        if root in PurePosixPath(path).parents:
+            continue
+        for line in var_calls(text):
+            if (path, where, line) not in seen:
+                seen.add((path, where, line))
+                yield path, f"line {line}{where}: var() outside {root}/; {fix}"
 
 
 @rule(

@@ -48,13 +48,13 @@ import subprocess
 import sys
 import textwrap
 import time
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytz
 import yaml
 
 log = logging.getLogger("run_pipeline")
@@ -138,23 +138,39 @@ def parse_vars(text: str | None) -> dict[str, Any]:
     return value
 
 
+# the one list of accepted currency codes: dbt's settings check reads it too
+CURRENCY_LIST = ROOT / "macros" / "settings" / "iso_4217_currencies.sql"
+
+
+def iso_4217_currencies() -> frozenset[str]:
+    """The active ISO-4217 codes of macros/settings/iso_4217_currencies.sql (`set codes = "..."`)."""
+    found = re.search(r'set codes = "([A-Z\s]+)"', CURRENCY_LIST.read_text(encoding="utf-8"))
+    if found is None:
+        raise RuntimeError(f'{CURRENCY_LIST} holds no `set codes = "..."` list')
+    return frozenset(found.group(1).split())
+
+
 def check_timezone(name: str) -> str:
-    """An IANA zone name as given; SettingsError when the zone is unknown."""
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    """An IANA zone name as given; SettingsError when the zone is unknown.
+
+    The same rule as dbt's settings check (macros/settings/setting_value.sql):
+    one of pytz.all_timezones, case as written."""
+    if name not in pytz.all_timezones_set:
         raise SettingsError(
             f"--timezone (TIMEZONE): unknown time zone {name!r} (expected an IANA name such as "
             "UTC, Europe/London or America/New_York)"
-        ) from None
+        )
     return name
 
 
 def check_currency(code: str) -> str:
-    """An ISO-4217 code, upper-cased; SettingsError otherwise."""
+    """An active ISO-4217 code (iso_4217_currencies), upper-cased; SettingsError otherwise."""
     upper = code.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", upper):
-        raise SettingsError(f"--currency (CURRENCY): expected an ISO-4217 code such as GBP, got {code!r}")
+    if upper not in iso_4217_currencies():
+        raise SettingsError(
+            f"--currency (CURRENCY): expected an active ISO-4217 code such as GBP (listed in "
+            f"{CURRENCY_LIST.relative_to(ROOT)}), got {code!r}"
+        )
     return upper
 
 

@@ -171,6 +171,7 @@ SHOP_MODELS_YML = "models/staging/shop/_shop__models.yml"
 CORE_YML = "models/marts/core/_core__models.yml"
 MACRO_DATE = "macros/time/to_reporting_date.sql"
 MACRO_PK_TEST = "macros/tests/test_unique_combination_of_columns.sql"
+MACRO_SETTING = "macros/settings/setting_value.sql"
 SEED_CSV = "seeds/channel_grouping.csv"
 DATA_TEST = "data-tests/assert_orders_have_items.sql"
 ANALYSIS = "analyses/orders_by_day.sql"
@@ -257,6 +258,9 @@ def build_good() -> Manifest:
         "original_file_path": CORE_YML,
     }
     add_macro(m, "to_reporting_date", MACRO_DATE)
+    # the settings macros are the one place that may read dbt vars
+    setting = add_macro(m, "setting_value", MACRO_SETTING, args=("name",))
+    setting["macro_sql"] = "{% macro setting_value(name) %}{{ return(var(name)) }}{% endmacro %}"
     # an adapter.dispatch implementation: same file, documented through its dispatcher
     add_macro(m, "default__to_reporting_date", MACRO_DATE, documented=False)
     pk_test = add_macro(
@@ -676,6 +680,49 @@ CASES: list[Any] = [
         {(INT_ORDERS, "buried-ref")},
         id="buried-ref-import-after-logic",
     ),
+    # settings: var() only in macros/settings/
+    pytest.param(
+        lambda m: _sql(
+            m,
+            "fct_orders",
+            model_sql("ref('int_orders_enriched')").replace(
+                "select id from", "select id, '{{ var(\"reporting_currency\") }}' as currency from"
+            ),
+        ),
+        {(FCT_ORDERS, "var-outside-settings")},
+        id="var-outside-settings-model",
+    ),
+    pytest.param(
+        lambda m: _set(
+            m,
+            "to_reporting_date",
+            macro_sql="{% macro to_reporting_date(column_name) %}\n"
+            "cast({{ column_name }} at time zone '{{ var('reporting_timezone') }}' as date)\n{% endmacro %}",
+        ),
+        {(MACRO_DATE, "var-outside-settings")},
+        id="var-outside-settings-macro",
+    ),
+    pytest.param(
+        lambda m: _sql(
+            m,
+            "assert_orders_have_items",
+            "select id from {{ ref('fct_orders') }} where id > {{ var ( 'n' ) }}\n",
+        ),
+        {(DATA_TEST, "var-outside-settings")},
+        id="var-outside-settings-data-test",
+    ),
+    pytest.param(
+        lambda m: _set(
+            m,
+            "unique_combination_of_columns_fct_orders",
+            test_metadata={
+                "name": "unique_combination_of_columns",
+                "kwargs": {"combination_of_columns": ["id", "order_date"], "where": "id > {{ var('n') }}"},
+            },
+        ),
+        {(CORE_YML, "var-outside-settings")},
+        id="var-outside-settings-generic-test-argument",
+    ),
     # layout
     pytest.param(
         lambda m: _set(
@@ -773,6 +820,22 @@ def test_breach_messages_name_the_line(manifest: Manifest) -> None:
 # --------------------------------------------------------------------------- #
 # The SQL helpers
 # --------------------------------------------------------------------------- #
+
+
+def test_var_calls_name_their_lines_and_skip_comments_and_lookalikes() -> None:
+    text = "{# var('x') in a comment #}\nselect covar_pop(a, b), {{ var('y') }}\n{% if var.has_var('z') %}{% endif %}\n{{var  (\n'w')}}"
+    assert cp.var_calls(text) == [2, 4]
+
+
+def test_var_in_a_settings_macro_is_allowed_and_elsewhere_named_with_its_line(manifest: Manifest) -> None:
+    macro = node(manifest, "to_reporting_date")
+    macro["macro_sql"] = (
+        "{% macro to_reporting_date(column_name) %}\n{{ column_name }}\n{{ var('tz') }}{% endmacro %}"
+    )
+    assert [str(b) for b in cp.check_manifest(manifest, rules=["var-outside-settings"])] == [
+        f"{MACRO_DATE}: var-outside-settings: line 3 of macro to_reporting_date: var() outside macros/settings/; "
+        "use setting('name') (an escaped SQL literal) or setting_value('name') (the checked value)"
+    ]
 
 
 def test_normalise_sql_keeps_lines_and_tokenises_calls() -> None:

@@ -1,5 +1,5 @@
-{%- set max_mape = var('forecast_max_mape', 0.25) -%}
-{%- set min_daily_orders = var('forecast_mape_min_daily_orders', 50) -%}
+{%- set max_mape = setting('forecast_max_mape') -%}
+{%- set min_daily_orders = setting('forecast_mape_min_daily_orders') -%}
 with
 
 backtest as (

@@ -6,7 +6,7 @@
     of silently mixing currencies. -#}
 {% macro reporting_rate(currency_column, rate_column) -%}
     case
-        when {{ currency_column }} = '{{ var("reporting_currency", "USD") | upper }}' then 1
+        when {{ currency_column }} = {{ setting('reporting_currency') }} then 1
         else {{ rate_column }}
     end
 {%- endmacro %}

@@ -6,19 +6,19 @@
 {%- endmacro %}
 
 {% macro default__to_reporting_date(column_name) -%}
-    {%- set tz = var('reporting_timezone', 'UTC') -%}
+    {%- set tz = setting_value('reporting_timezone') -%}
     {%- if tz | upper == 'UTC' -%}
         cast({{ column_name }} as date)
     {%- else -%}
-        cast(({{ column_name }} at time zone 'UTC') at time zone '{{ tz }}' as date)
+        cast(({{ column_name }} at time zone 'UTC') at time zone {{ setting('reporting_timezone') }} as date)
     {%- endif -%}
 {%- endmacro %}
 
 {% macro spark__to_reporting_date(column_name) -%}
-    {%- set tz = var('reporting_timezone', 'UTC') -%}
+    {%- set tz = setting_value('reporting_timezone') -%}
     {%- if tz | upper == 'UTC' -%}
         to_date({{ column_name }})
     {%- else -%}
-        to_date(from_utc_timestamp({{ column_name }}, '{{ tz }}'))
+        to_date(from_utc_timestamp({{ column_name }}, {{ setting('reporting_timezone') }}))
     {%- endif -%}
 {%- endmacro %}

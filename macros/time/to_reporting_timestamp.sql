@@ -5,19 +5,19 @@
 {%- endmacro %}
 
 {% macro default__to_reporting_timestamp(column_name) -%}
-    {%- set tz = var('reporting_timezone', 'UTC') -%}
+    {%- set tz = setting_value('reporting_timezone') -%}
     {%- if tz | upper == 'UTC' -%}
         {{ column_name }}
     {%- else -%}
-        cast(({{ column_name }} at time zone 'UTC') at time zone '{{ tz }}' as {{ dbt.type_timestamp() }})
+        cast(({{ column_name }} at time zone 'UTC') at time zone {{ setting('reporting_timezone') }} as {{ dbt.type_timestamp() }})
     {%- endif -%}
 {%- endmacro %}
 
 {% macro spark__to_reporting_timestamp(column_name) -%}
-    {%- set tz = var('reporting_timezone', 'UTC') -%}
+    {%- set tz = setting_value('reporting_timezone') -%}
     {%- if tz | upper == 'UTC' -%}
         {{ column_name }}
     {%- else -%}
-        from_utc_timestamp({{ column_name }}, '{{ tz }}')
+        from_utc_timestamp({{ column_name }}, {{ setting('reporting_timezone') }})
     {%- endif -%}
 {%- endmacro %}

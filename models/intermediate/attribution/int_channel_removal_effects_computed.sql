@@ -8,7 +8,7 @@
     removal effect = 1 - P(conversion without the channel) / P(conversion);
     its share = removal effect / the sum over channels. Rounded to 12 decimals,
     below which float noise of the squaring lies. -#}
-{%- set squarings = [var('attribution_markov_squarings', 20) | int, 1] | max %}
+{%- set squarings = setting_value('attribution_markov_squarings') %}
 {#- the CTEs up to the chain's matrix (matrix_0) are also kept as text
     (matrix_0_text.ctes): Spark runs them as a statement of their own
     (markov_absorbed) -#}

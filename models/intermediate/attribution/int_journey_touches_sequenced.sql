@@ -7,7 +7,7 @@
     Sessions in no order's journey form non-converting journeys: a user's
     consecutive such sessions, a new journey starting after a converting
     session or a gap of more than the look-back. -#}
-{%- set lookback_days = var('attribution_lookback_days', 30) | int %}
+{%- set lookback_days = setting_value('attribution_lookback_days') %}
 with
 
 orders as (

@@ -7,7 +7,7 @@
     attribution_half_life_days, default 7), normalised) and position_based
     (40% first, 40% last, 20% shared by the touches between; 50/50 for two
     touches, all for one). Touches of the same channel add up. -#}
-{%- set half_life_days = var('attribution_half_life_days', 7) %}
+{%- set half_life_days = setting('attribution_half_life_days') %}
 with
 
 journey_touches as (

@@ -11,9 +11,9 @@
     (var attribution_lookback_days after the later of the first order day and
     the first web event day), unless
     var history_complete says the data holds the shop's whole history. -#}
-{%- set history_complete = var('history_complete', false) | string | lower in ['true', '1', 'yes'] -%}
-{%- set history_days = 0 if history_complete else var('history_warm_up_days', 365) | int -%}
-{%- set attribution_days = 0 if history_complete else var('attribution_lookback_days', 30) | int -%}
+{%- set history_complete = setting_value('history_complete') -%}
+{%- set history_days = 0 if history_complete else setting_value('history_warm_up_days') -%}
+{%- set attribution_days = 0 if history_complete else setting_value('attribution_lookback_days') -%}
 with
 
 events as (
@@ -104,8 +104,8 @@ final as (
                 as attribution_complete_from,
         {%- endif %}
         data_end_date,
-        {% if var('data_complete_through', none) is not none -%}
-            cast('{{ var("data_complete_through") }}' as date)
+        {% if setting_value('data_complete_through') is not none -%}
+            {{ setting('data_complete_through') }}
         {%- else -%}
             data_end_date
         {%- endif %} as last_complete_date

@@ -6,9 +6,7 @@
     order, day 0 to day 364 / cohort customers). A cohort's retention at an
     offset is incomplete until that month is complete; its LTV until day 364
     after the cohort month's last day is complete. -#}
-{%- set customer_dimensions = var('kpis_commerce_customer_dimensions', [
-    'acquisition_channel_group', 'country_code', 'customer_gender',
-]) -%}
+{%- set customer_dimensions = setting_value('kpis_commerce_customer_dimensions') -%}
 {%- set ltv_window_days = 365 -%}
 {%- set ltv_window_end = dbt.dateadd('day', ltv_window_days - 2, dbt.dateadd('month', 1, 'aggregated.date_day')) -%}
 {%- set cohort_measures = [

@@ -2,9 +2,7 @@
     effective_new_customer_rate (signups with a valid order within 72 hours of
     the signup). A signup day's rate is incomplete until its 72-hour window
     (which ends at the latest three days later) is within the complete data. -#}
-{%- set customer_dimensions = var('kpis_commerce_customer_dimensions', [
-    'acquisition_channel_group', 'country_code', 'customer_gender',
-]) -%}
+{%- set customer_dimensions = setting_value('kpis_commerce_customer_dimensions') -%}
 {%- set effective_window_hours = 72 -%}
 {#- the 72 hours after any signup of a day end by the third day after it -#}
 {%- set effective_window_days = (effective_window_hours / 24) | round(0, 'ceil') | int -%}

@@ -14,12 +14,10 @@
     Every period of a KPI's grains is emitted for every breakdown value, 0
     (or 0 / 0) where nothing happened. A period is incomplete when its
     look-back reaches before the first day with recorded activity. -#}
-{%- set churn_days = var('churn_days') | int -%}
-{%- set lapse_days = var('reactivation_lapse_days', 90) | int -%}
+{%- set churn_days = setting_value('churn_days') -%}
+{%- set lapse_days = setting_value('reactivation_lapse_days') -%}
 {%- set active_window_days = 365 -%}
-{%- set customer_dimensions = var(
-    'kpis_commerce_computed_dimensions', ['acquisition_channel_group', 'country_code']
-) -%}
+{%- set customer_dimensions = setting_value('kpis_commerce_computed_dimensions') -%}
 {%- set grain_columns = kpi_grain_start_columns() -%}
 {%- set period_grains = ['month', 'quarter', 'year'] -%}
 {%- set period_grain_list = "'" ~ period_grains | join("', '") ~ "'" -%}

@@ -17,11 +17,8 @@
         on_schema_change='fail',
     )
 }}
-{%- set order_dimensions = var('kpis_commerce_order_dimensions', [
-    'sales_channel', 'traffic_channel_group', 'device_type', 'country_code',
-    'customer_type', 'customer_gender', 'acquisition_channel_group',
-]) -%}
-{%- set item_dimensions = var('kpis_commerce_item_dimensions', ['product_category']) -%}
+{%- set order_dimensions = setting_value('kpis_commerce_order_dimensions') -%}
+{%- set item_dimensions = setting_value('kpis_commerce_item_dimensions') -%}
 {#- breakdowns a KPI does not have (the dictionary's table for helper A):
     customer_type is trivial for new customers and for repeat revenue -#}
 {%- set excluded_dimensions = {

@@ -4,7 +4,7 @@
     (its response and resolution belong to that day) and cut by the reviewed
     product's category. Var kpi_breakdowns (default true) set to false keeps
     only the total rows (unit tests). -#}
-{%- set breakdowns = var('kpi_breakdowns', true) -%}
+{%- set breakdowns = setting_value('kpi_breakdowns') -%}
 {%- set nps_dimensions = ['country_code'] if breakdowns else [] -%}
 {%- set review_dimensions = ['product_category'] if breakdowns else [] -%}
 with

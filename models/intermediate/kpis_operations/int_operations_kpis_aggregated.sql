@@ -13,7 +13,7 @@
     (payments of orders unknown to the shop are kept: nothing says they are
     tests'). Var kpi_breakdowns (default true) set to false keeps only the
     total rows (unit tests). -#}
-{%- set breakdowns = var('kpi_breakdowns', true) -%}
+{%- set breakdowns = setting_value('kpi_breakdowns') -%}
 {%- set parcel_dimensions = ['shipping_mode', 'carrier'] if breakdowns else [] -%}
 {%- set inventory_dimensions = ['product_category', 'warehouse_id'] if breakdowns else [] -%}
 {%- set payment_dimensions = ['payment_method'] if breakdowns else [] -%}

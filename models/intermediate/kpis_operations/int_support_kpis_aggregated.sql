@@ -7,7 +7,7 @@
     headcount of each month on its first day with denominator 1, so any grain
     averages the monthly FTE. Var kpi_breakdowns (default true) set to false
     keeps only the total rows (unit tests). -#}
-{%- set breakdowns = var('kpi_breakdowns', true) -%}
+{%- set breakdowns = setting_value('kpi_breakdowns') -%}
 {%- set ticket_dimensions = ['support_channel', 'support_category'] if breakdowns else [] -%}
 {%- set ticket_measures = [
     'tickets',

@@ -9,10 +9,11 @@
     (fct_activity_participants) by registration day: activity_participation_rate. -#}
 {#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
     those breakdowns, so that unit tests stay small -#}
+{%- set only = setting_value('kpi_breakdowns_only') %}
 {%- set paid_breakdowns = ['ad_channel', 'campaign_id'] %}
-{%- set paid_breakdowns = paid_breakdowns | select('in', var('kpi_breakdowns_only', paid_breakdowns)) | list %}
+{%- set paid_breakdowns = paid_breakdowns if only is none else paid_breakdowns | select('in', only) | list %}
 {%- set content_breakdowns = ['platform', 'content_type'] %}
-{%- set content_breakdowns = content_breakdowns | select('in', var('kpi_breakdowns_only', content_breakdowns)) | list %}
+{%- set content_breakdowns = content_breakdowns if only is none else content_breakdowns | select('in', only) | list %}
 with
 
 ad_spend as (

@@ -5,7 +5,7 @@
     stitched customer as user_id), or for a guest order the user of the session
     the order was placed in. An order without such a session is credited to
     direct. Reused by the marketing KPIs (roas, campaign_roi) and attribution. -#}
-{%- set lookback_days = var('attribution_lookback_days', 30) | int %}
+{%- set lookback_days = setting_value('attribution_lookback_days') %}
 with
 
 orders as (

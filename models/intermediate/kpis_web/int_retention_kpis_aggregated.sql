@@ -9,8 +9,9 @@
     later, dated by the first day; incomplete until that later day is complete. -#}
 {#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
     those breakdowns, so that unit tests stay small -#}
+{%- set only = setting_value('kpi_breakdowns_only') %}
 {%- set signup_breakdowns = ['acquisition_channel_group'] %}
-{%- set signup_breakdowns = signup_breakdowns | select('in', var('kpi_breakdowns_only', signup_breakdowns)) | list %}
+{%- set signup_breakdowns = signup_breakdowns if only is none else signup_breakdowns | select('in', only) | list %}
 with
 
 retention_flags as (

@@ -21,10 +21,11 @@
 }}
 {#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
     those breakdowns, so that unit tests stay small -#}
+{%- set only = setting_value('kpi_breakdowns_only') %}
 {%- set session_breakdowns = ['traffic_channel_group', 'device_type', 'country_code'] %}
-{%- set session_breakdowns = session_breakdowns | select('in', var('kpi_breakdowns_only', session_breakdowns)) | list %}
+{%- set session_breakdowns = session_breakdowns if only is none else session_breakdowns | select('in', only) | list %}
 {%- set view_breakdowns = ['dwell_bucket', 'device_type'] %}
-{%- set view_breakdowns = view_breakdowns | select('in', var('kpi_breakdowns_only', view_breakdowns)) | list %}
+{%- set view_breakdowns = view_breakdowns if only is none else view_breakdowns | select('in', only) | list %}
 with
 
 all_sessions as (

@@ -19,10 +19,10 @@
     Live rows run to the end of the month of the horizon's last day, so that
     the month's expected total can be summed; backtest rows stop at the
     horizon and at the last complete day. -#}
-{%- set horizon_days = var('forecast_horizon_days', 28) | int -%}
-{%- set backtest_weeks = var('forecast_backtest_weeks', 13) | int -%}
-{%- set level_days = var('forecast_level_days', 56) | int -%}
-{%- set weekday_days = var('forecast_weekday_window_days', 364) | int -%}
+{%- set horizon_days = setting_value('forecast_horizon_days') -%}
+{%- set backtest_weeks = setting_value('forecast_backtest_weeks') -%}
+{%- set level_days = setting_value('forecast_level_days') -%}
+{%- set weekday_days = setting_value('forecast_weekday_window_days') -%}
 {%- set history_days = [weekday_days, 364 + level_days, 400] | max -%}
 with
 

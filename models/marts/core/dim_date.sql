@@ -25,7 +25,7 @@ bounds as (
         -- targets just past the data find their days
         cast(
             {{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, dbt.date_trunc('year',
-                dbt.dateadd('day', var('forecast_horizon_days', 28) | int + 31, 'data_end_date')))) }} as date
+                dbt.dateadd('day', setting_value('forecast_horizon_days') + 31, 'data_end_date')))) }} as date
         ) as last_day
     from coverage
 

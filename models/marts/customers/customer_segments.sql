@@ -5,8 +5,8 @@
     median gap between valid orders (at least churn_risk_min_days) for repeat
     buyers, churn_days x churn_risk_one_time_share for one-time buyers, and
     never later than that share of churn_days, so it is raised before churn. -#}
-{%- set churn_days = var('churn_days', 180) -%}
-{%- set lapse_days = churn_days ~ ' * ' ~ var('churn_risk_one_time_share', 0.5) -%}
+{%- set churn_days = setting('churn_days') -%}
+{%- set lapse_days = churn_days ~ ' * ' ~ setting('churn_risk_one_time_share') -%}
 with
 
 customer_months as (
@@ -74,8 +74,8 @@ thresholds as (
         order_gaps.median_gap_days,
         -- the gap rule's own threshold, before the cap
         greatest(
-            {{ var('churn_risk_gap_multiple', 2) }} * order_gaps.median_gap_days,
-            {{ var('churn_risk_min_days', 30) }}
+            {{ setting('churn_risk_gap_multiple') }} * order_gaps.median_gap_days,
+            {{ setting('churn_risk_min_days') }}
         ) as gap_threshold_days,
         current_months.recency_days > {{ churn_days }} as is_churned
     from current_months

@@ -7,8 +7,7 @@
     p-value and unpooled SE for the 95% CI, Welch's t-test for revenue per
     visitor with the normal approximation of t, relative-lift CIs on the log of
     the ratio (delta method). -#}
-{%- set weights = var('experiment_variant_weights', {}) -%}
-{%- if weights is not mapping %}{% set weights = {} %}{% endif -%}
+{%- set weights = setting_value('experiment_variant_weights') -%}
 {%- set z95 = 1.959963984540054 -%}
 {%- set double = kpi_type_double() -%}
 {%- set srm_p_value = chi_square_p_value('srm_chi_square', 'srm_degrees_of_freedom') -%}
@@ -40,8 +39,8 @@ variant_totals as (
             case
                 {%- for experiment_id, variant_weights in weights.items() %}
                     {%- for variant_name, weight in variant_weights.items() %}
-                when experiment_id = '{{ experiment_id }}' and variant = '{{ variant_name | lower }}'
-                    then cast({{ weight }} as {{ double }})
+                        when experiment_id = {{ sql_literal(experiment_id) }} and variant = {{ sql_literal(variant_name) }}
+                            then cast({{ sql_literal(weight) }} as {{ double }})
                     {%- endfor %}
                 {%- endfor %}
                 else cast(1 as {{ double }})
@@ -232,7 +231,7 @@ final as (
         {{ round_statistic('srm_chi_square') }} as srm_chi_square,
         srm_degrees_of_freedom,
         {{ round_statistic(srm_p_value) }} as srm_p_value,
-        {{ srm_p_value }} < {{ var('experiment_srm_alpha', 0.001) }} as has_sample_ratio_mismatch,
+        {{ srm_p_value }} < {{ setting('experiment_srm_alpha') }} as has_sample_ratio_mismatch,
 
         -- outcomes
         sessions,

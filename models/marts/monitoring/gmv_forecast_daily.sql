@@ -7,7 +7,7 @@
     and the expected achievement against the month's gmv target
     (int_kpi_targets_spread: an explicit month target, or the month's share of
     a quarter or year target; NULL when there is none). -#}
-{%- set coverage = var('forecast_interval_coverage', 0.8) | float -%}
+{%- set coverage = setting_value('forecast_interval_coverage') -%}
 with
 
 forecasts as (
@@ -148,7 +148,7 @@ final as (
         live.forecast_gmv,
         live.forecast_gmv * interval_ratios.lower_ratio as forecast_lower_gmv,
         live.forecast_gmv * interval_ratios.upper_ratio as forecast_upper_gmv,
-        {{ coverage }} as interval_coverage,
+        {{ setting('forecast_interval_coverage') }} as interval_coverage,
         interval_ratios.backtest_mape,
         live.month_start,
         months.month_actual_to_date_gmv,

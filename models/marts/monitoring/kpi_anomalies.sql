@@ -12,9 +12,9 @@
     median -+ threshold x spread. Days with fewer than var
     anomaly_min_history same-weekday values, or no spread at all, are not
     scored. -#}
-{%- set window_days = var('anomaly_window_days', 56) | int -%}
-{%- set threshold = var('anomaly_threshold', 3.5) -%}
-{%- set min_history = var('anomaly_min_history', 4) | int -%}
+{%- set window_days = setting_value('anomaly_window_days') -%}
+{%- set threshold = setting('anomaly_threshold') -%}
+{%- set min_history = setting('anomaly_min_history') -%}
 with
 
 kpi_values as (
