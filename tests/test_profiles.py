@@ -30,11 +30,15 @@ import pytest
 
 from scripts import data_profiles as dp
 from scripts.raw_contract import TABLES
+from tests import test_pii
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = "0.05"
 SEED = "42"
 PROFILES = [name for name in dp.PROFILE_NAMES if name != dp.FULL]
+# the profile whose raw files get e-mails and phone numbers planted in free-text
+# columns (tests/test_pii.py: none may get past staging)
+PII_PROFILE = "marketplace"
 WARM_UP_DAYS = 365
 NAIVE_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
@@ -47,6 +51,7 @@ class Generated:
     database: Path
     truth: dict[str, Any]
     seconds: dict[str, float]
+    planted_pii: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -105,13 +110,16 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
             profile.timezone,
         ],
     }
+    planted: dict[str, str] = {}
     for step, cmd in steps.items():
         clock = time.perf_counter()
         result = _run(cmd, env)
         seconds[step] = time.perf_counter() - clock
         assert result.returncode == 0, f"{step} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        if step == "generate" and name == PII_PROFILE:
+            planted = test_pii.plant_pii(data_dir)
     truth = json.loads((data_dir / "ground_truth.json").read_text())
-    return Generated(name, profile, data_dir, database, truth, seconds)
+    return Generated(name, profile, data_dir, database, truth, seconds, planted)
 
 
 @pytest.fixture(scope="module")
@@ -393,3 +401,12 @@ def test_new_customers_after_warm_up(built: Built, warehouse: duckdb.DuckDBPyCon
         assert new[key][0] == fact["true_new_customers"], key
         checked += 1
     assert checked > 0
+
+
+def test_planted_pii_does_not_get_past_staging(built: Built, warehouse: duckdb.DuckDBPyConnection) -> None:
+    """E-mails and phone numbers planted in the marketplace profile's free-text
+    columns are in raw (the scan finds them) and in no other schema."""
+    if built.generated.name != PII_PROFILE:
+        pytest.skip(f"PII is planted in the {PII_PROFILE} profile only")
+    assert built.generated.planted_pii, "nothing was planted"
+    test_pii.assert_planted_pii_stops_at_staging(warehouse, built.generated.planted_pii)

@@ -15,7 +15,7 @@ renamed as (
         cast(anonymous_id as {{ dbt.type_string() }}) as anonymous_id,
 
         -- variant (the control variant is named `control`)
-        lower(trim(variant)) as variant,
+        lower(trim({{ mask_pii('variant') }})) as variant,
         lower(trim(variant)) = 'control' as is_control,
 
         -- timestamps (UTC) and dates (reporting time zone)

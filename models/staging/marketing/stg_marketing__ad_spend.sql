@@ -22,8 +22,8 @@ renamed as (
         cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
 
         -- attributes
-        lower(trim(channel)) as channel,
-        campaign_name,
+        lower(trim({{ mask_pii('channel') }})) as channel,
+        {{ mask_pii('campaign_name') }} as campaign_name,
         spend_date,
 
         -- delivery

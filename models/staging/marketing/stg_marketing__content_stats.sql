@@ -14,8 +14,8 @@ renamed as (
         cast(content_id as {{ dbt.type_string() }}) as content_id,
 
         -- attributes
-        lower(trim(platform)) as platform,
-        coalesce(nullif(lower(trim(content_type)), ''), 'unknown') as content_type,
+        lower(trim({{ mask_pii('platform') }})) as platform,
+        coalesce(nullif(lower(trim({{ mask_pii('content_type') }})), ''), 'unknown') as content_type,
         stat_date,
 
         -- engagement

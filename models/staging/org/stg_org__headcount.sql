@@ -11,7 +11,7 @@ renamed as (
     select
         -- ids: the natural key is (month, team)
         {{ surrogate_key(['month', 'team']) }} as headcount_id,
-        lower(trim(team)) as team,
+        lower(trim({{ mask_pii('team') }})) as team,
 
         -- period: the calendar month that starts on this day
         month as month_start_date,

@@ -17,12 +17,12 @@ renamed as (
 
         -- attributes
         upper(trim(country_code)) as country_code,
-        region,
-        city,
+        {{ mask_pii('region') }} as region,
+        {{ mask_pii('city') }} as city,
         coalesce(upper(trim(gender)), 'U') as gender,
         cast(birth_year as {{ dbt.type_int() }}) as birth_year,
-        acquisition_channel,
-        lower(trim(acquisition_channel)) as acquisition_channel_normalised,
+        {{ mask_pii('acquisition_channel') }} as acquisition_channel,
+        lower(trim({{ mask_pii('acquisition_channel') }})) as acquisition_channel_normalised,
 
         -- flags
         coalesce(is_test, false) as is_test,

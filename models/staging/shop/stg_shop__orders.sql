@@ -32,7 +32,7 @@ renamed as (
             'sales_channel', ['web', 'app', 'marketplace', 'store'], missing='unknown'
         ) }} as sales_channel,
         {{ normalise_enum('device_type', ['desktop', 'mobile', 'tablet', 'app'], missing='unknown') }} as device_type,
-        nullif(trim(coupon_code), '') as coupon_code,
+        nullif(trim({{ mask_pii('coupon_code') }}), '') as coupon_code,
         coalesce(nullif(trim(coupon_code), ''), '') <> '' as has_coupon,
 
         -- money, in the order's currency

@@ -22,7 +22,7 @@ renamed as (
         cast(order_id as {{ dbt.type_string() }}) as order_id,
 
         -- attributes
-        coalesce(nullif(lower(trim(method)), ''), 'unknown') as payment_method,
+        coalesce(nullif(lower(trim({{ mask_pii('method') }})), ''), 'unknown') as payment_method,
         lower(trim(status)) as status,
         lower(trim(status)) = 'succeeded' as is_succeeded,
 

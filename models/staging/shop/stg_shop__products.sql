@@ -11,12 +11,12 @@ renamed as (
     select
         -- ids
         cast(product_id as {{ dbt.type_string() }}) as product_id,
-        sku,
+        {{ mask_pii('sku') }} as sku,
 
         -- attributes
-        product_name,
+        {{ mask_pii('product_name') }} as product_name,
         coalesce(nullif(lower(trim(category)), ''), 'unknown') as category,
-        brand,
+        {{ mask_pii('brand') }} as brand,
         cast(weight_kg as {{ dbt.type_numeric() }}) as weight_kg,
 
         -- money, in the product's own currency (converted where it is used, at

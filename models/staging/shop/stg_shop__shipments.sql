@@ -15,8 +15,8 @@ renamed as (
         cast(warehouse_id as {{ dbt.type_string() }}) as warehouse_id,
 
         -- attributes
-        lower(trim(carrier)) as carrier,
-        coalesce(nullif(lower(trim(shipping_mode)), ''), 'unknown') as shipping_mode,
+        lower(trim({{ mask_pii('carrier') }})) as carrier,
+        coalesce(nullif(lower(trim({{ mask_pii('shipping_mode') }})), ''), 'unknown') as shipping_mode,
         cast(distance_km as {{ dbt.type_numeric() }}) as distance_km,
 
         -- flags

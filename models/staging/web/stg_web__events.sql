@@ -18,20 +18,20 @@ renamed as (
         cast(order_id as {{ dbt.type_string() }}) as order_id,
 
         -- what happened (names outside the known set are kept as they came, lower-cased)
-        lower(trim(event_name)) as event_name,
+        lower(trim({{ mask_pii('event_name') }})) as event_name,
         {{ normalise_enum(
             'page_type',
             ['home', 'category', 'product', 'search', 'cart', 'checkout', 'confirmation', 'content', 'other'],
             missing='unknown'
         ) }} as page_type,
-        page_url,
+        {{ mask_pii('page_url') }} as page_url,
 
         -- traffic source
-        nullif(trim(referrer), '') as referrer,
-        nullif(lower(trim(utm_source)), '') as utm_source,
-        nullif(lower(trim(utm_medium)), '') as utm_medium,
-        nullif(trim(utm_campaign), '') as utm_campaign,
-        nullif(trim(utm_content), '') as utm_content,
+        nullif(trim({{ mask_pii('referrer') }}), '') as referrer,
+        nullif(lower(trim({{ mask_pii('utm_source') }})), '') as utm_source,
+        nullif(lower(trim({{ mask_pii('utm_medium') }})), '') as utm_medium,
+        nullif(trim({{ mask_pii('utm_campaign') }}), '') as utm_campaign,
+        nullif(trim({{ mask_pii('utm_content') }}), '') as utm_content,
 
         -- context
         {{ normalise_enum('device_type', ['desktop', 'mobile', 'tablet', 'app'], missing='unknown') }} as device_type,
