@@ -192,6 +192,41 @@ def test_a_currency_without_any_rate_stops_naming_it(dbt: Dbt, raw_money: Path) 
     ), output[-3000:]
 
 
+def test_one_currency_needs_no_rates(dbt: Dbt, raw_money: Path) -> None:
+    """The raw contract's rule: amounts all in the reporting currency and no rate file work."""
+    con = duckdb.connect(str(raw_money))
+    con.execute("create table raw.rates_kept as select * from raw.finance_exchange_rates")
+    con.execute("delete from raw.finance_exchange_rates")
+    con.execute("create table raw.orders_kept as select * from raw.shop_orders")
+    con.execute("delete from raw.shop_orders where currency <> 'USD'")
+    con.execute("create table raw.spend_kept as select * from raw.marketing_ad_spend")
+    con.execute("delete from raw.marketing_ad_spend")
+    con.close()
+    try:
+        ok, output, _ = dbt.invoke(raw_money, "run-operation", "validate_settings")
+        ok_gbp, output_gbp, _ = dbt.invoke(
+            raw_money, "run-operation", "validate_settings", "--vars", "{reporting_currency: GBP}"
+        )
+    finally:
+        con = duckdb.connect(str(raw_money))
+        for table, kept in (
+            ("finance_exchange_rates", "rates_kept"),
+            ("shop_orders", "orders_kept"),
+            ("marketing_ad_spend", "spend_kept"),
+        ):
+            con.execute(f"delete from raw.{table}")
+            con.execute(f"insert into raw.{table} select * from raw.{kept}")
+            con.execute(f"drop table raw.{kept}")
+        con.close()
+    assert ok, output[-3000:]
+    # the same data reported in another currency cannot be converted
+    assert not ok_gbp
+    assert (
+        "amounts in USD (in shop_orders, shop_payments, shop_products) cannot be converted to GBP"
+        in output_gbp
+    )
+
+
 @pytest.mark.parametrize(
     "settings",
     [

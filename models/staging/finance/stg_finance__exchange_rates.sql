@@ -5,7 +5,8 @@
     rate(c -> quote) / rate(reporting -> quote), each the latest on or before
     the day, so a combined rate holds where both rates' intervals overlap; the
     quote currency itself converts at 1 / rate(reporting -> quote). The
-    reporting currency has no row: reporting_rate gives it 1. -#}
+    reporting currency's own rows are kept at 1 (reporting_rate gives it 1
+    even without a row). -#}
 {%- set reporting = setting_value('reporting_currency') -%}
 {%- set quote = setting_value('exchange_rates_quote_currency') or reporting -%}
 {%- set rate_type = 'decimal(18, 10)' -%}
@@ -85,6 +86,19 @@ converted as (
         1 / rate_to_quote as rate_to_reporting
     from reporting_rates
     where {{ sql_literal(quote != reporting) }}
+
+    union all
+
+    -- the reporting currency's own rows: 1 in itself (its raw rate is its
+    -- value in the quote currency)
+    select
+        currency,
+        valid_from,
+        valid_to,
+        rate_to_quote,
+        cast(1 as {{ rate_type }}) as rate_to_reporting
+    from quoted
+    where currency = {{ setting('reporting_currency') }}
 
 ),
 
