@@ -63,6 +63,7 @@ MART_PREFIXES: tuple[str, ...] = (
     "segment_",
     "metricflow_time_spine",
     "data_coverage",
+    "build_settings",  # the settings the warehouse was built with (currency, zone)
 )
 
 # The staging models that other staging models may read (the only exception to

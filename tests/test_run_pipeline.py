@@ -475,6 +475,28 @@ def test_make_run_on_an_input_folder_leaves_it_byte_for_byte_unchanged(
     assert final_state == (full_orders, full_orders) and full_orders > len(kept)
     assert "daily load: built on a copy of the published file" in capsys.readouterr().out
 
+    # a daily run in another reporting zone would mix zones in the incremental models
+    # (days and periods): it stops at the settings check, and the published warehouse
+    # stays as it was
+    other_zone = list(daily)
+    other_zone[other_zone.index("--timezone") + 1] = "Europe/London"
+    with pytest.raises(run_pipeline.StepFailed) as failed:
+        run_pipeline.main(other_zone)
+    assert "step 'dbt build' failed" in str(failed.value)
+    log_text = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert (
+        "Setting reporting_timezone = Europe/London, but this warehouse was built with "
+        "reporting_timezone = Australia/Sydney"
+    ) in log_text
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert _reader_state(con) == final_state
+        assert con.execute(
+            "select setting_value from marts.build_settings where setting_name = 'reporting_timezone'"
+        ).fetchone() == ("Australia/Sydney",)
+    finally:
+        con.close()
+
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:

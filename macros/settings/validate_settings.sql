@@ -1,7 +1,9 @@
 {#- The settings check: every setting of settings_spec is checked against its
     rule (setting_value), a var given with --vars that no rule knows (a typo)
     is refused, and the currencies of the data must reach the reporting
-    currency through the exchange rates (validate_currencies_reachable). The
+    currency through the exchange rates (validate_currencies_reachable), and an
+    incremental run keeps the settings the warehouse was built with
+    (validate_build_settings). The
     first on-run-start hook, so every dbt build / run / test / seed checks
     before it builds anything; also `dbt run-operation validate_settings`. Does
     nothing while dbt parses (not execute). -#}
@@ -23,6 +25,7 @@
             {%- do setting_value(name) -%}
         {%- endfor -%}
         {%- do validate_currencies_reachable() -%}
+        {%- do validate_build_settings() -%}
     {%- endif -%}
     select 1 as settings_validated
 {%- endmacro %}
