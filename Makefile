@@ -33,6 +33,8 @@ TIMEZONE         ?=
 CURRENCY         ?=
 HISTORY_COMPLETE ?=
 VARS             ?=
+# EARLIEST_DATE: rows dated before it are rejected as implausible (default 2000-01-01)
+EARLIEST_DATE    ?=
 # INCREMENTAL=true (with INPUT): a daily load; build on a copy of the published warehouse
 INCREMENTAL      ?=
 # header-only CSV files, one per raw contract table (make contract-templates)
@@ -74,6 +76,7 @@ run: $(STAMP)  ## the main job: generate (or INPUT=folder), load, dbt build, doc
 		$(if $(CURRENCY),--currency $(call shell_quote,$(CURRENCY))) \
 		$(if $(HISTORY_COMPLETE),--history-complete $(call shell_quote,$(HISTORY_COMPLETE))) \
 		$(if $(VARS),--vars $(call shell_quote,$(VARS))) \
+		$(if $(EARLIEST_DATE),--earliest-date $(call shell_quote,$(EARLIEST_DATE))) \
 		$(if $(filter true 1 yes,$(INCREMENTAL)),--incremental)
 
 test: $(STAMP) browser compat-duckdb lint check dbt-test semantic  ## every check: linters, project checks, dbt build, semantic layer, pytest (with the dashboard in headless Chromium)

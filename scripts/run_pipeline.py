@@ -336,6 +336,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--vars", default=None, help="further dbt vars, a YAML mapping: '{churn_days: 120}'")
     parser.add_argument(
+        "--earliest-date",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the loader's plausibility window starts here: rows dated earlier are rejected "
+        "(default 2000-01-01; set it when your history starts earlier)",
+    )
+    parser.add_argument(
         "--incremental",
         action="store_true",
         help="a daily load: with --input, build on a copy of the published warehouse "
@@ -689,6 +696,7 @@ def main(argv: list[str] | None = None) -> int:
             "--assume-timezone",
             args.assume_timezone,
             "--in-place",
+            *(["--earliest-date", args.earliest_date] if args.earliest_date else []),
         ],
         env,
     )

@@ -145,6 +145,8 @@ def test_input_options_reach_the_loader_and_every_dbt_call(fake_pipeline: dict) 
         "--currency",
         "gbp",
         "--history-complete",
+        "--earliest-date",
+        "1995-01-01",
         "--vars",
         "{churn_days: 120, pii_hash_salt: 'a: b'}",
     ]
@@ -154,6 +156,7 @@ def test_input_options_reach_the_loader_and_every_dbt_call(fake_pipeline: dict) 
     load = cmds["load"]
     assert load[load.index("--input") + 1] == str(fake_pipeline["data_dir"])
     assert load[load.index("--assume-timezone") + 1] == "Europe/London"
+    assert load[load.index("--earliest-date") + 1] == "1995-01-01"
     expected = {
         "reporting_timezone": "Europe/London",
         "reporting_currency": "GBP",
