@@ -45,9 +45,14 @@ MODEL_ROOT = "models"
 MACRO_ROOTS: tuple[str, ...] = ("macros",)
 MACROS_YAML = "macros/_macros.yml"
 
-STAGING, INTERMEDIATE, MARTS = "staging", "intermediate", "marts"
-LAYERS: tuple[str, ...] = (STAGING, INTERMEDIATE, MARTS)
+STAGING, INTERMEDIATE, CORE, KPIS, MARTS = "staging", "intermediate", "core", "kpis", "marts"
+# left to right: a model reads only its own layer and the layers to its left
+LAYERS: tuple[str, ...] = (STAGING, INTERMEDIATE, CORE, KPIS, MARTS)
+# layers whose models sit directly in models/<layer>/ (no area folder)
+FLAT_LAYERS: tuple[str, ...] = (CORE,)
 
+# the core layer holds the star schema only
+CORE_PREFIXES: tuple[str, ...] = ("dim_", "fct_")
 # what a BI user looks for: the star schema, then KPI and reporting tables
 MART_PREFIXES: tuple[str, ...] = (
     "dim_",
@@ -259,7 +264,10 @@ class Project:
     def folder(self, node: Node) -> str | None:
         """The source (staging) or area (intermediate, marts) folder of a model."""
         parts = self.parts(node)
-        if self.layer(node) and len(parts) >= 4:
+        layer = self.layer(node)
+        if layer in FLAT_LAYERS and len(parts) == 3:
+            return layer
+        if layer and layer not in FLAT_LAYERS and len(parts) >= 4:
             return parts[2]
         return None
 
@@ -465,15 +473,13 @@ def check_naming(project: Project) -> Iterator[Finding]:
             yield (
                 path,
                 (
-                    f"model {name} is outside models/staging/<source>/, models/intermediate/<area>/ and models/marts/<area>/"
+                    f"model {name} is outside models/staging/<source>/, models/intermediate/<area>/, models/core/, models/kpis/<area>/ and models/marts/<area>/"
                 ),
             )
         elif folder is None:
             kind = "source" if layer == STAGING else "area"
-            yield (
-                path,
-                f"model {name} must sit in a <{kind}> folder: models/{layer}/<{kind}>/",
-            )
+            where = f"models/{layer}/" if layer in FLAT_LAYERS else f"models/{layer}/<{kind}>/"
+            yield path, f"model {name} must sit in {where}"
         elif layer == STAGING:
             match = _STAGING_NAME.match(name)
             if not match or match.group("source") != folder:
@@ -481,7 +487,10 @@ def check_naming(project: Project) -> Iterator[Finding]:
                     path,
                     f"staging model {name} must be named stg_{folder}__<entities> (after its folder {folder}/)",
                 )
-        elif layer == INTERMEDIATE:
+        elif layer == CORE:
+            if not name.startswith(CORE_PREFIXES):
+                yield path, f"core model {name} must be named dim_<entity> or fct_<event>"
+        elif layer in (INTERMEDIATE, KPIS):
             if not _INTERMEDIATE_NAME.match(name):
                 yield (
                     path,
@@ -490,6 +499,25 @@ def check_naming(project: Project) -> Iterator[Finding]:
         elif not name.startswith(project.settings.mart_prefixes):
             prefixes = ", ".join(project.settings.mart_prefixes)
             yield path, f"mart model {name} must start with one of: {prefixes}"
+
+
+@rule(
+    "layer-order",
+    "a model reads only its own layer and the layers to its left: " + " -> ".join(LAYERS),
+)
+def check_layer_order(project: Project) -> Iterator[Finding]:
+    for model in project.models:
+        layer = project.layer(model)
+        if layer in (None, STAGING):  # staging: the staging-reads-model rule
+            continue
+        for parent in project.parents_of_type(model, "model"):
+            parent_layer = project.layer(project.all_nodes.get(parent, {}))
+            if parent_layer and LAYERS.index(parent_layer) > LAYERS.index(layer):
+                yield (
+                    model["original_file_path"],
+                    f"{model['name']} ({layer}) reads {project.name_of(parent)} ({parent_layer}), "
+                    f"a layer to its right; move the logic to the right or the model to the left",
+                )
 
 
 @rule("source-outside-staging", "source() appears in staging models only")
@@ -638,7 +666,7 @@ def check_undocumented_column(project: Project) -> Iterator[Finding]:
         for column, described in columns.items():
             if not described:
                 yield path, f"model {name}: column {column} has no description"
-        if project.layer(model) == MARTS and project.catalog is not None:
+        if project.layer(model) in (CORE, MARTS) and project.catalog is not None:
             built = catalog_nodes.get(model["unique_id"])
             if built is None:
                 log.warning("%s is not in the catalog; checking its YAML columns only", name)

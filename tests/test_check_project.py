@@ -420,6 +420,11 @@ CASES: list[Any] = [
         id="staging-reads-intermediate",
     ),
     pytest.param(
+        lambda m: node(m, "int_orders_enriched")["depends_on"]["nodes"].append(f"{MODEL}.fct_orders"),
+        {(INT_ORDERS, "layer-order")},
+        id="intermediate-reads-a-mart",
+    ),
+    pytest.param(
         lambda m: (
             add_source(m, "web", "sessions"),
             add_model(

@@ -26,9 +26,9 @@
 {%- set history_days = [weekday_days, 364 + level_days, 400] | max -%}
 with
 
-kpi_values as (
+kpi_values_unioned as (
 
-    select * from {{ ref('kpi_values') }}
+    select * from {{ ref('int_kpi_values_unioned') }}
 
 ),
 
@@ -43,7 +43,7 @@ gmv_days as (
     select
         period_start as date_day,
         cast(value as {{ kpi_type_double() }}) as gmv
-    from kpi_values
+    from kpi_values_unioned
     where
         kpi_id = 'gmv'
         and grain = 'day'
