@@ -44,13 +44,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.raw_contract import REQUIRED_TABLES, TABLES, TableSpec
 

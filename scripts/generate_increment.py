@@ -34,9 +34,6 @@ from pathlib import Path
 
 import duckdb
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from scripts.raw_contract import COVERAGE_DATE_COLUMN
 
 LOG = logging.getLogger("generate_increment")
