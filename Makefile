@@ -9,7 +9,10 @@ PYTHON_SYS ?= python3
 VENV       := .venv
 PY         := $(VENV)/bin/python
 DBT        := $(VENV)/bin/dbt
-STAMP      := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+# the pinned dependencies, then the project itself (scripts/ as the package `scripts`,
+# its commands kpi-* in .venv/bin); a new lock or pyproject.toml reinstalls
+STAMP      := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+BIN        := $(VENV)/bin
 # the Spark target's extra packages (pyspark is ~450 MB): only the spark targets install them
 SPARK_STAMP := $(VENV)/.spark-installed-$(shell cat requirements.lock requirements-spark.txt | sha1sum | cut -c1-12)
 
@@ -60,16 +63,17 @@ shell_quote = '$(subst ','\'',$(1))'
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check \
 		--only-binary dbt-core-experimental-parser -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)  ## create .venv and install the pinned dependencies
+install: $(STAMP)  ## create .venv, install the pinned dependencies and the project (commands kpi-*)
 
 run: $(STAMP)  ## the main job: generate (or INPUT=folder), load, dbt build, docs, dashboard, publish, summary
-	$(PY) scripts/run_pipeline.py --warehouse $(call shell_quote,$(WAREHOUSE_PATH)) \
+	$(BIN)/kpi-pipeline --warehouse $(call shell_quote,$(WAREHOUSE_PATH)) \
 		--dashboard-out $(call shell_quote,$(DASHBOARD_OUT)) \
 		$(if $(INPUT),--input $(call shell_quote,$(INPUT)),--data-dir $(DATA_DIR) --scale $(SCALE) --seed $(SEED)) \
 		$(if $(TIMEZONE),--timezone $(call shell_quote,$(TIMEZONE))) \
@@ -93,20 +97,32 @@ lint-python: $(STAMP)
 lint-sql: $(STAMP)
 	$(VENV)/bin/sqlfluff lint models macros data-tests analyses --processes 2
 
-check: $(STAMP)  ## the house-style rules (naming, layering, docs, keys) and source/contract/contract-doc sync
+# dbt-bouncer checks the manifest against the house rules in dbt-bouncer.yml; it needs
+# duckdb<2 (the main venv pins 2.0), so it has a venv of its own, pinned by requirements-bouncer.txt
+BOUNCER_VENV  := .venv-bouncer
+BOUNCER_STAMP := $(BOUNCER_VENV)/.installed-$(shell sha1sum requirements-bouncer.txt | cut -c1-12)
+
+$(BOUNCER_STAMP): requirements-bouncer.txt
+	test -x $(BOUNCER_VENV)/bin/python || $(PYTHON_SYS) -m venv $(BOUNCER_VENV)
+	echo '*' > $(BOUNCER_VENV)/.gitignore
+	$(BOUNCER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-bouncer.txt
+	rm -f $(BOUNCER_VENV)/.installed-* && touch $@
+
+check: $(STAMP) $(BOUNCER_STAMP)  ## the house rules (dbt-bouncer.yml, then scripts/check_project.py) and source/contract/contract-doc sync
 	$(PY) scripts/render_sources.py --check
 	$(PY) scripts/render_contract_doc.py --check
 	$(PY) scripts/render_kpi_layers.py --check
 	$(DBT) parse --quiet
-	$(PY) scripts/check_project.py --manifest target/manifest.json
+	$(BOUNCER_VENV)/bin/dbt-bouncer run --config-file dbt-bouncer.yml
+	$(PY) -m scripts.check_project --manifest target/manifest.json
 
 pytest: $(STAMP) browser  ## the Python tests alone (builds its own small warehouse for the end-to-end ones)
 	$(PY) -m pytest -q tests
 
 dbt-test: $(STAMP)  ## full dbt build (models, data tests, unit tests) on a small generated data set
 	rm -rf $(TEST_DATA_DIR) $(TEST_WAREHOUSE)
-	$(PY) scripts/generate_data.py --out $(TEST_DATA_DIR) --scale $(TEST_SCALE) --seed $(SEED)
-	$(PY) scripts/load_raw.py --input $(TEST_DATA_DIR) --database $(TEST_WAREHOUSE)
+	$(BIN)/kpi-generate --out $(TEST_DATA_DIR) --scale $(TEST_SCALE) --seed $(SEED)
+	$(BIN)/kpi-load --input $(TEST_DATA_DIR) --database $(TEST_WAREHOUSE)
 	# the generated shop holds its whole order history (its truths count every first order)
 	WAREHOUSE_PATH=$(TEST_WAREHOUSE) $(DBT) build --fail-fast --vars "{history_complete: true}"
 
@@ -124,19 +140,19 @@ clean:  ## remove generated data, warehouses and dbt artifacts (keeps .venv)
 	rm -rf data warehouse target logs dbt_packages .pytest_cache dashboard artifacts
 
 sources: $(STAMP)  ## re-render the dbt sources YAML from scripts/raw_contract.py
-	$(PY) scripts/render_sources.py
+	$(BIN)/kpi-render-sources
 
 contract-doc: $(STAMP)  ## re-render the contract page docs/raw_contract.md from scripts/raw_contract.py
-	$(PY) scripts/render_contract_doc.py
+	$(BIN)/kpi-render-contract-doc
 
 contract-templates: $(STAMP)  ## write header-only CSV files, one per contract table, into CONTRACT_TEMPLATES (data/contract-templates)
-	$(PY) scripts/render_contract_doc.py --templates $(call shell_quote,$(CONTRACT_TEMPLATES))
+	$(BIN)/kpi-render-contract-doc --templates $(call shell_quote,$(CONTRACT_TEMPLATES))
 
 kpi-layers: $(STAMP)  ## re-render the wide KPI layer tables from seeds/kpi_definitions.csv
-	$(PY) scripts/render_kpi_layers.py
+	$(BIN)/kpi-render-kpi-layers
 
 dashboard: $(STAMP)  ## build the KPI dashboard (dashboard/index.html) from the main warehouse
-	$(PY) scripts/build_dashboard.py --warehouse $(WAREHOUSE_PATH) --out $(DASHBOARD_OUT)
+	$(BIN)/kpi-dashboard --warehouse $(WAREHOUSE_PATH) --out $(DASHBOARD_OUT)
 
 compat-duckdb: $(COMPAT_VENV)/.duckdb-$(DUCKDB_COMPAT_VERSION)  ## DuckDB 1.1 in its own venv, for the BI-reader compatibility test
 
@@ -161,7 +177,7 @@ docs-serve: $(STAMP)  ## serve the dbt docs site on http://localhost:8080
 BENCH_SCALES ?= 1,3,10
 
 bench: $(STAMP)  ## benchmark at BENCH_SCALES (default 1,3,10): generate, load, dbt build, DuckDB floor -> benchmarks/results.{md,json}
-	$(PY) scripts/benchmark.py --scales $(BENCH_SCALES) --seed $(SEED) --out benchmarks/results
+	$(BIN)/kpi-bench --scales $(BENCH_SCALES) --seed $(SEED) --out benchmarks/results
 
 .PHONY: test-incremental
 test-incremental: $(STAMP)  ## incremental models equal a full refresh after three daily deliveries with late and changed rows

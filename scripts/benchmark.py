@@ -48,8 +48,9 @@ from typing import Any
 
 import duckdb
 
+from scripts.paths import ROOT
+
 log = logging.getLogger("benchmark")
-ROOT = Path(__file__).resolve().parent.parent
 
 INCREMENTAL_LABEL = (
     "`dbt build` without --full-refresh after loading one more daily delivery "
@@ -319,10 +320,10 @@ def benchmark_scale(
 
     steps: list[StepResult] = []
     started = dt.datetime.now(dt.UTC)
-    gen = [python, "scripts/generate_data.py", "--out", str(data_dir), "--scale", f"{scale:g}"]
+    gen = [python, "-m", "scripts.generate_data", "--out", str(data_dir), "--scale", f"{scale:g}"]
     steps.append(run_measured("generate", [*gen, "--seed", str(seed)], env))
     end = last_day(data_dir)
-    cut = [python, "scripts/generate_increment.py", "--increment-of", str(data_dir), "--through"]
+    cut = [python, "-m", "scripts.generate_increment", "--increment-of", str(data_dir), "--through"]
     for name, out, through in (
         ("deliver day before", deliveries[0], end - dt.timedelta(days=1)),
         ("deliver last day", deliveries[1], end),
@@ -331,7 +332,7 @@ def benchmark_scale(
     # unless --keep, each input goes as soon as it has been used: at scale 10 the
     # three CSV copies take 18 GB of disk that DuckDB needs for spilling
     release(data_dir, keep)
-    load = [python, "scripts/load_raw.py", "--database", str(warehouse), "--input"]
+    load = [python, "-m", "scripts.load_raw", "--database", str(warehouse), "--input"]
     steps.append(run_measured("load", [*load, str(deliveries[0])], env))
     release(deliveries[0], keep)
     shutil.copyfile(warehouse, snapshot)  # raw data only: the floor's starting point
@@ -343,7 +344,8 @@ def benchmark_scale(
     floor_json = work_dir / "warehouse" / f"bench_{slug}.floor.json"
     floor_cmd = [
         python,
-        "scripts/benchmark.py",
+        "-m",
+        "scripts.benchmark",
         "--floor-of",
         str(manifest_path),
         "--snapshot",

@@ -59,10 +59,6 @@ from pathlib import Path
 
 import duckdb
 
-if __package__ in (None, ""):
-    # Run as a script (`python scripts/load_raw.py`): make `scripts` importable.
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from scripts.raw_contract import (
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,

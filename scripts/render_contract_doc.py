@@ -22,8 +22,8 @@ import logging
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.load_raw import MAX_LINE_BYTES
+from scripts.paths import ROOT
 from scripts.raw_contract import (
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,
@@ -41,7 +41,6 @@ from scripts.raw_contract import (
 )
 
 log = logging.getLogger("render_contract_doc")
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "raw_contract.md"
 EXIT_REFUSED = 2
 

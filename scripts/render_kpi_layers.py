@@ -21,8 +21,9 @@ from pathlib import Path
 
 import yaml
 
+from scripts.paths import ROOT
+
 log = logging.getLogger("render_kpi_layers")
-ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "seeds" / "kpi_definitions.csv"
 OUT_DIR = ROOT / "models" / "marts" / "kpi_layers"
 YAML_NAME = "_kpi_layers__models.yml"

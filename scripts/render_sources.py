@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.paths import ROOT
 from scripts.raw_contract import (
     CURRENT_YEAR,
     RAW_SCHEMA,
@@ -30,7 +30,6 @@ from scripts.raw_contract import (
 )
 
 log = logging.getLogger("render_sources")
-ROOT = Path(__file__).resolve().parent.parent
 STAGING = ROOT / "models" / "staging"
 
 HEADER = (

@@ -57,10 +57,9 @@ import duckdb
 import pytz
 import yaml
 
+from scripts.paths import ROOT
+
 log = logging.getLogger("run_pipeline")
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATA_DIR = Path("data/generated")
 DEFAULT_WAREHOUSE = Path("warehouse/ecommerce.duckdb")
@@ -463,6 +462,14 @@ def publish(working_copy: Path, published: Path) -> None:
     published.with_name(published.name + ".wal").unlink(missing_ok=True)
 
 
+def generator_mtime() -> float:
+    """When the generator's code last changed: scripts/generate_data.py and the
+    modules of scripts/generate/, if that package exists."""
+    package = Path(__file__).resolve().parent
+    files = [package / "generate_data.py", *(package / "generate").glob("**/*.py")]
+    return max(path.stat().st_mtime for path in files if path.exists())
+
+
 def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
     """True when data_dir already holds the full generated set made with this scale and
     seed by the current generator (a generator edited since then, or a profile's
@@ -470,7 +477,7 @@ def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
     truth = data_dir / "ground_truth.json"
     if not truth.exists():
         return False
-    if truth.stat().st_mtime < (ROOT / "scripts" / "generate_data.py").stat().st_mtime:
+    if truth.stat().st_mtime < generator_mtime():
         return False
     try:
         planted = json.loads(truth.read_text()).get("planted", {})
@@ -688,7 +695,8 @@ def main(argv: list[str] | None = None) -> int:
         "load",
         [
             python,
-            "scripts/load_raw.py",
+            "-m",
+            "scripts.load_raw",
             "--input",
             str(source),
             "--database",
@@ -706,7 +714,8 @@ def main(argv: list[str] | None = None) -> int:
     timings.run("dbt docs generate", commands["dbt docs generate"], env)
     dashboard = [
         python,
-        "scripts/build_dashboard.py",
+        "-m",
+        "scripts.build_dashboard",
         "--warehouse",
         str(building),
         "--out",
@@ -793,7 +802,8 @@ def generate_demo_data(args: argparse.Namespace, timings: Timings, env: dict[str
         return
     cmd = [
         python,
-        "scripts/generate_data.py",
+        "-m",
+        "scripts.generate_data",
         "--out",
         str(args.data_dir),
         "--scale",

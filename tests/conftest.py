@@ -1,16 +1,12 @@
-"""Shared pytest setup: the repository root on sys.path and a built warehouse."""
+"""Shared pytest setup: a built warehouse. The package `scripts` is installed
+(`make install`: pip install -e .); pytest finds `tests` from the repository root."""
 
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.warehouse_fixture import warehouse_paths  # noqa: E402
+from tests.warehouse_fixture import warehouse_paths
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,6 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "scripts" / "build_dashboard.py"
 SCREENSHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOTS", "artifacts/dashboard"))
 CHROMIUM_FLAGS = (
     "--headless",
@@ -51,9 +50,9 @@ return Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => ({
 
 
 def run_build(warehouse: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """Run scripts/build_dashboard.py as `make dashboard` does."""
+    """Run the dashboard build (`python -m scripts.build_dashboard`) as `make dashboard` does."""
     return subprocess.run(
-        [sys.executable, str(SCRIPT), "--warehouse", str(warehouse), "--out", str(out)],
+        [sys.executable, "-m", "scripts.build_dashboard", "--warehouse", str(warehouse), "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -232,7 +231,6 @@ def _coverage_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_coverage_panel_lists_tables_and_kpis_not_computable(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT))
     from scripts import build_dashboard
 
     with duckdb.connect(str(tmp_path / "coverage.duckdb")) as con:
@@ -251,7 +249,6 @@ def test_coverage_panel_lists_tables_and_kpis_not_computable(tmp_path: Path) -> 
 
 
 def test_coverage_panel_without_its_marts_is_a_note(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT))
     from scripts import build_dashboard
 
     with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
@@ -266,7 +263,6 @@ def test_allow_empty_sections_draws_a_note_instead_of_stopping(
 ) -> None:
     """Your own data may lack optional tables: with --allow-empty-sections a section
     without data becomes a note; without the flag the build still stops (exit 2)."""
-    sys.path.insert(0, str(ROOT))
     from scripts import build_dashboard
 
     def no_data(*args, **kwargs):

@@ -121,7 +121,7 @@ def postgres_warehouse(duckdb_warehouse: tuple[Path, Path], tmp_path_factory: py
     python = sys.executable
     dbt = str(Path(python).parent / "dbt")
     target_path = str(tmp_path_factory.mktemp("engines_postgres") / "target")
-    _run([python, "scripts/load_raw.py", "--input", str(data_dir), "--database", _url(settings)], env)
+    _run([python, "-m", "scripts.load_raw", "--input", str(data_dir), "--database", _url(settings)], env)
     _run(
         [
             dbt,
@@ -159,7 +159,9 @@ def spark_warehouse(duckdb_warehouse: tuple[Path, Path], tmp_path_factory: pytes
     }
     python = sys.executable
     dbt = str(Path(python).parent / "dbt")
-    _run([python, "scripts/load_raw.py", "--input", str(data_dir), "--database", f"spark:{spark_dir}"], env)
+    _run(
+        [python, "-m", "scripts.load_raw", "--input", str(data_dir), "--database", f"spark:{spark_dir}"], env
+    )
     _run(
         [
             dbt,

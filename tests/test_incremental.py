@@ -43,7 +43,7 @@ def _run(cmd: list[str], database: Path) -> None:
 
 def _generate(out: Path) -> None:
     """The whole half-year shop (scale 0.02, seed 7) the deliveries are cut from."""
-    cmd = [sys.executable, "scripts/generate_data.py", "--out", str(out), "--scale", "0.02", "--seed", "7"]
+    cmd = [sys.executable, "-m", "scripts.generate_data", "--out", str(out), "--scale", "0.02", "--seed", "7"]
     _run([*cmd, "--start", str(START), "--end", str(LAST_DAY)], out.parent / "unused.duckdb")
 
 
@@ -52,7 +52,8 @@ def _deliver(full: Path, through: dt.date, workdir: Path) -> Path:
     _run(
         [
             sys.executable,
-            "scripts/generate_increment.py",
+            "-m",
+            "scripts.generate_increment",
             "--increment-of",
             str(full),
             "--through",
@@ -70,7 +71,7 @@ def _load_and_build_commands(data: Path, database: Path, target: Path, *flags: s
     python = sys.executable
     dbt = str(Path(python).parent / "dbt")
     return [
-        [python, "scripts/load_raw.py", "--input", str(data), "--database", str(database)],
+        [python, "-m", "scripts.load_raw", "--input", str(data), "--database", str(database)],
         [dbt, "build", "--quiet", "--resource-type", "model", "--target-path", str(target), *flags],
     ]
 

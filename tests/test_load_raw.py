@@ -1584,7 +1584,8 @@ def test_cli_runs_as_a_script(tmp_path: Path) -> None:
     done = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "scripts" / "load_raw.py"),
+            "-m",
+            "scripts.load_raw",
             "--input",
             str(folder),
             "--database",
@@ -1599,7 +1600,7 @@ def test_cli_runs_as_a_script(tmp_path: Path) -> None:
     assert "checked" in done.stderr  # progress lines go to stderr
 
     helped = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "load_raw.py"), "--help"],
+        [sys.executable, "-m", "scripts.load_raw", "--help"],
         capture_output=True,
         text=True,
         check=False,
@@ -1617,7 +1618,8 @@ def _generate(out: Path) -> None:
     done = subprocess.run(
         [
             sys.executable,
-            str(GENERATOR),
+            "-m",
+            "scripts.generate_data",
             "--out",
             str(out),
             "--scale",

@@ -89,7 +89,8 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     steps = {
         "generate": [
             sys.executable,
-            "scripts/generate_data.py",
+            "-m",
+            "scripts.generate_data",
             "--profile",
             name,
             "--out",
@@ -101,7 +102,8 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         ],
         "load": [
             sys.executable,
-            "scripts/load_raw.py",
+            "-m",
+            "scripts.load_raw",
             "--input",
             str(data_dir),
             "--database",

@@ -370,7 +370,8 @@ def test_make_run_on_an_input_folder_leaves_it_byte_for_byte_unchanged(
     subprocess.run(
         [
             sys.executable,
-            "scripts/generate_data.py",
+            "-m",
+            "scripts.generate_data",
             "--out",
             str(generated),
             "--scale",

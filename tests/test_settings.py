@@ -287,8 +287,8 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("tiny")
     data, database = work / "data", work / "warehouse.duckdb"
     for cmd in (
-        [sys.executable, "scripts/generate_data.py", "--out", str(data), "--scale", "0.01", "--seed", "7"],
-        [sys.executable, "scripts/load_raw.py", "--input", str(data), "--database", str(database)],
+        [sys.executable, "-m", "scripts.generate_data", "--out", str(data), "--scale", "0.01", "--seed", "7"],
+        [sys.executable, "-m", "scripts.load_raw", "--input", str(data), "--database", str(database)],
     ):
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr[-3000:]

@@ -32,8 +32,8 @@ def build_warehouse(workdir: Path, scale: str = "0.02", seed: str = "42") -> tup
     python = sys.executable
     dbt = str(Path(python).parent / "dbt")
     steps = [
-        [python, "scripts/generate_data.py", "--out", str(data_dir), "--scale", scale, "--seed", seed],
-        [python, "scripts/load_raw.py", "--input", str(data_dir), "--database", str(database)],
+        [python, "-m", "scripts.generate_data", "--out", str(data_dir), "--scale", scale, "--seed", seed],
+        [python, "-m", "scripts.load_raw", "--input", str(data_dir), "--database", str(database)],
         [
             dbt,
             "build",
