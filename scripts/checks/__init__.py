@@ -1,0 +1,1 @@
+"""The house rules dbt-bouncer cannot check (scripts/check_project.py runs them)."""
