@@ -113,7 +113,8 @@ check: $(STAMP) $(BOUNCER_STAMP)  ## the house rules (dbt-bouncer.yml, then scri
 	$(PY) scripts/render_contract_doc.py --check
 	$(PY) scripts/render_kpi_layers.py --check
 	$(DBT) parse --quiet
-	$(BOUNCER_VENV)/bin/dbt-bouncer run --config-file dbt-bouncer.yml
+	# wide enough that its table of failed checks shows each message
+	COLUMNS=200 $(BOUNCER_VENV)/bin/dbt-bouncer run --config-file dbt-bouncer.yml
 	$(PY) -m scripts.check_project --manifest target/manifest.json
 
 pytest: $(STAMP) browser  ## the Python tests alone (builds its own small warehouse for the end-to-end ones)
