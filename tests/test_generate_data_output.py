@@ -9,6 +9,7 @@ Also the package's shape: no module over 600 lines, no function over 100."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from pathlib import Path
 
@@ -126,3 +127,14 @@ def test_no_module_of_the_generator_package_is_over_600_lines() -> None:
     assert not long, f"split these modules of scripts/generate/: {long}"
     entry = ROOT / "scripts" / "generate_data.py"
     assert len(entry.read_text().splitlines()) <= 100, "scripts/generate_data.py stays a thin entry point"
+
+
+def test_no_function_of_the_generator_package_is_over_100_lines() -> None:
+    long = {}
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = node.end_lineno - node.lineno + 1
+                if n > MAX_FUNCTION_LINES:
+                    long[f"{path.name}:{node.name}"] = n
+    assert not long, f"split these functions: {long}"

@@ -102,18 +102,30 @@ def build_order_details(
     rng: np.random.Generator, cal: Calendar, orders: Frame, lines: Frame, prod: Frame, p: Params
 ) -> tuple[Frame, Frame, Frame, Frame, Frame]:
     """Fill in amounts and the order lifecycle. Returns (orders, lines,
-    payments, shipments, refunds); orders and lines are extended in place."""
+    payments, shipments, refunds); orders and lines are extended in place.
+    The steps draw from ``rng`` one after the other, in this order."""
+    _amounts(rng, cal, orders, lines, prod, p)
+    pay = _payment_attempts(rng, cal, orders, p)
+    life = _fulfilment(rng, cal, orders, pay, p)
+    refunds, full_done, refund_time = _refunds(rng, cal, orders, lines, pay, life, p)
+    _finish_orders(cal, orders, pay, life, full_done, refund_time)
+    payments = _payment_rows(cal, pay)
+    shipments = _shipments(rng, cal, orders, pay, life)
+    return orders, lines, payments, shipments, refunds
+
+
+def _amounts(
+    rng: np.random.Generator, cal: Calendar, orders: Frame, lines: Frame, prod: Frame, p: Params
+) -> None:
+    """Currency, prices, coupons (more in promotion peaks, welcome codes on first
+    orders), shipping and tax, in integer cents: orders and lines extended."""
     no = len(orders["t"])
-    now = cal.now
-    t = orders["t"]
-    country_code = np.array(COUNTRIES)[orders["country"]]
     cur = np.array([CURRENCIES.index(COUNTRY_CURRENCY[c]) for c in COUNTRIES])[orders["country"]]
     orders["currency"] = cur
     lo = lines["order"]
     unit = prod["price"][lines["product"], cur[lo]]
     gross = unit * lines["qty"]
-    # Coupons: more in promotion peaks, welcome codes on first orders.
-    peak = cal.peak_code[cal.day_of(t)]
+    peak = cal.peak_code[cal.day_of(orders["t"])]
     has = rng.random(no) < np.where(peak >= 0, p.coupon_share_peak, p.coupon_share_regular)
     code = np.where(rng.random(no) < 0.7, 1, 2)
     code = np.where(peak >= 0, 3 + np.maximum(peak, 0), code)
@@ -143,7 +155,12 @@ def build_order_details(
     )
     lines.update(unit=unit, disc=line_disc, merch=gross - line_disc)
 
-    # Payment attempts.
+
+def _payment_attempts(rng: np.random.Generator, cal: Calendar, orders: Frame, p: Params) -> Frame:
+    """Payment method, failed attempts, payment and cancellation times."""
+    no, t, now = len(orders["t"]), orders["t"], cal.now
+    country_code = np.array(COUNTRIES)[orders["country"]]
+    store = orders["sales"] == 3
     cn = country_code == "CN"
     method = np.where(
         cn, np.where(rng.random(no) < 0.5, 4, 5), pick(rng, (0.72, 0.20, 0.02, p.bank_transfer_share), no)
@@ -157,7 +174,6 @@ def build_order_details(
     n_fail = np.where(
         pay_fail, 1 + (r1 < 0.5) + (r2 < 0.2), np.where(delayed | store, 0, (r1 < pf) * (1 + (r2 < pf)))
     )
-    n_attempt = n_fail + ~pay_fail
     first = t + rng.integers(10, 120, no)
     step = rng.integers(40, 240, no)
     paid = np.where(
@@ -174,8 +190,26 @@ def build_order_details(
     )
     cancelled_at = np.clip(cancelled_at, t, now - 1)
     has_paid &= ~(cancel & (paid >= cancelled_at))
+    return {
+        "country_code": country_code,
+        "store": store,
+        "cn": cn,
+        "method": method,
+        "cancel": cancel,
+        "n_fail": n_fail,
+        "n_attempt": n_fail + ~pay_fail,
+        "first": first,
+        "step": step,
+        "paid": paid,
+        "has_paid": has_paid,
+        "cancelled_at": cancelled_at,
+    }
 
-    # Fulfilment and delivery.
+
+def _fulfilment(rng: np.random.Generator, cal: Calendar, orders: Frame, pay: Frame, p: Params) -> Frame:
+    """Shipping mode, promised, shipped and delivered times, lateness and status."""
+    no, t, now = len(orders["t"]), orders["t"], cal.now
+    store, cn, cancel, paid, has_paid = pay["store"], pay["cn"], pay["cancel"], pay["paid"], pay["has_paid"]
     mode = np.where(cn, 1, pick(rng, SHIP_MODE_P, no))
     base = np.maximum(t, np.where(has_paid, paid, t))
     promised = base + (np.array(PROMISE_DAYS)[mode] + 4 * cn) * DAY
@@ -195,12 +229,29 @@ def build_order_details(
         4,
         np.where(~has_paid, 0, np.where(store, 3, np.where(~ships, 1, np.where(~is_delivered, 2, 3)))),
     )
-    delivered_time = np.where(store, paid, delivered)
+    return {
+        "mode": mode,
+        "promised": promised,
+        "shipped": shipped,
+        "late": late,
+        "delivered": delivered,
+        "ships": ships,
+        "is_delivered": is_delivered,
+        "status": status,
+        "delivered_time": np.where(store, paid, delivered),
+    }
 
-    # Refunds: more after late deliveries; some partial, some not refunded yet.
+
+def _refunds(
+    rng: np.random.Generator, cal: Calendar, orders: Frame, lines: Frame, pay: Frame, life: Frame, p: Params
+) -> tuple[Frame, Arr, Arr]:
+    """Refunds: more after late deliveries; some partial, some not refunded yet.
+    Returns (refunds, orders fully refunded, time of each order's refund)."""
+    no, now = len(orders["t"]), cal.now
+    store, cancel, late = pay["store"], pay["cancel"], life["late"]
     p_ref = np.where(store, p.refund_prob_store, np.where(late, p.refund_prob_late, p.refund_prob_on_time))
-    requested = delivered_time + lognormal(rng, 3.5 * DAY, 0.8, no).astype(np.int64)
-    refund = is_delivered & ~cancel & (rng.random(no) < p_ref) & (requested < now)
+    requested = life["delivered_time"] + lognormal(rng, 3.5 * DAY, 0.8, no).astype(np.int64)
+    refund = life["is_delivered"] & ~cancel & (rng.random(no) < p_ref) & (requested < now)
     ro = np.flatnonzero(refund)
     nr = len(ro)
     line_off = cumsum0(orders["nlines"])
@@ -208,14 +259,14 @@ def build_order_details(
     line = line_off[ro] + (rng.random(nr) * orders["nlines"][ro]).astype(np.int64)
     qty_line = lines["qty"][line]
     q_ref = 1 + (rng.random(nr) * qty_line).astype(np.int64)
-    amount = np.where(partial, lines["merch"][line] * q_ref // qty_line, merch[ro])
+    amount = np.where(partial, lines["merch"][line] * q_ref // qty_line, orders["merch"][ro])
     refunded_at = requested[ro] + lognormal(rng, 3 * DAY, 0.6, nr).astype(np.int64)
     done = (rng.random(nr) >= p.refund_stuck_share) & (refunded_at < now)
     reason = np.where(late[ro], pick(rng, REFUND_REASON_P_LATE, nr), pick(rng, REFUND_REASON_P_ON_TIME, nr))
     refunds = {
         "order": ro,
         "line": np.where(partial, line, -1),
-        "qty": np.where(partial, q_ref, units[ro]),
+        "qty": np.where(partial, q_ref, orders["units"][ro]),
         "amount": amount,
         "reason": reason,
         "requested": requested[ro],
@@ -224,53 +275,71 @@ def build_order_details(
     }
     full_done = np.zeros(no, dtype=bool)
     full_done[ro[~partial & done]] = True
-    status = np.where(full_done, 5, status)
     refund_time = np.zeros(no, dtype=np.int64)
     refund_time[ro] = np.where(done, refunded_at, requested[ro])
+    return refunds, full_done, refund_time
 
+
+def _finish_orders(
+    cal: Calendar, orders: Frame, pay: Frame, life: Frame, full_done: Arr, refund_time: Arr
+) -> None:
+    """The orders' final status, lifecycle times and updated_at (the latest of them)."""
+    store, cancel, has_paid, paid = pay["store"], pay["cancel"], pay["has_paid"], pay["paid"]
     stamps = np.stack(
         [
-            t,
+            orders["t"],
             np.where(has_paid, paid, 0),
-            np.where(cancel, cancelled_at, 0),
-            np.where(ships, shipped, 0),
-            np.where(is_delivered & ~store, delivered, 0),
+            np.where(cancel, pay["cancelled_at"], 0),
+            np.where(life["ships"], life["shipped"], 0),
+            np.where(life["is_delivered"] & ~store, life["delivered"], 0),
             refund_time,
         ]
     )
-    stamps = np.where(stamps < now, stamps, 0)
+    stamps = np.where(stamps < cal.now, stamps, 0)
     orders.update(
-        status=status,
+        status=np.where(full_done, 5, life["status"]),
         paid=paid,
         has_paid=has_paid,
         cancel=cancel,
-        cancelled_at=cancelled_at,
-        late=late,
-        delivered=is_delivered,
-        delivered_at=delivered_time,
+        cancelled_at=pay["cancelled_at"],
+        late=life["late"],
+        delivered=life["is_delivered"],
+        delivered_at=life["delivered_time"],
         updated=stamps.max(axis=0),
-        method=method,
-        ships=ships,
+        method=pay["method"],
+        ships=life["ships"],
     )
 
-    # Payment rows: failed attempts, then the success (unless it never happened).
-    att_order = np.repeat(np.arange(no), n_attempt)
-    att_k = np.arange(len(att_order)) - cumsum0(n_attempt)[:-1][att_order]
-    att_t = np.where(att_k < n_fail[att_order], first[att_order] + att_k * step[att_order], paid[att_order])
-    att_ok = att_k >= n_fail[att_order]
-    keep = att_t < now
-    keep &= ~(att_ok & ~has_paid[att_order])
-    payments = {"order": att_order[keep], "t": att_t[keep], "ok": att_ok[keep]}
 
-    so = np.flatnonzero(ships)
+def _payment_rows(cal: Calendar, pay: Frame) -> Frame:
+    """Payment rows: failed attempts, then the success (unless it never happened)."""
+    n_fail, n_attempt = pay["n_fail"], pay["n_attempt"]
+    att_order = np.repeat(np.arange(len(n_fail)), n_attempt)
+    att_k = np.arange(len(att_order)) - cumsum0(n_attempt)[:-1][att_order]
+    att_t = np.where(
+        att_k < n_fail[att_order],
+        pay["first"][att_order] + att_k * pay["step"][att_order],
+        pay["paid"][att_order],
+    )
+    att_ok = att_k >= n_fail[att_order]
+    keep = att_t < cal.now
+    keep &= ~(att_ok & ~pay["has_paid"][att_order])
+    return {"order": att_order[keep], "t": att_t[keep], "ok": att_ok[keep]}
+
+
+def _shipments(rng: np.random.Generator, cal: Calendar, orders: Frame, pay: Frame, life: Frame) -> Frame:
+    """A shipment per shipped order: warehouse, carrier, mode, distance, times."""
+    country_code = pay["country_code"]
+    so = np.flatnonzero(life["ships"])
     wh = np.isin(country_code[so], ("US", "CA", "CN")).astype(np.int64)
     wh = 1 - wh  # 0 = US warehouse, 1 = EU warehouse
     dist = np.where(
-        cn[so],
+        pay["cn"][so],
         rng.normal(11_000, 800, len(so)),
         lognormal(rng, np.where(wh == 0, 900.0, 600.0), 0.7, len(so)),
     )
-    shipments = {
+    delivered = life["delivered"]
+    return {
         "order": so,
         "warehouse": wh,
         "carrier": wh * 3
@@ -279,11 +348,10 @@ def build_order_details(
             2,
             rng.integers(0, 2, len(so)),
         ),
-        "mode": mode[so],
+        "mode": life["mode"][so],
         "distance_dm": np.round(np.abs(dist) * 10).astype(np.int64),
-        "shipped": shipped[so],
+        "shipped": life["shipped"][so],
         "delivered": delivered[so],
-        "has_delivered": delivered[so] < now,
-        "promised": promised[so],
+        "has_delivered": delivered[so] < cal.now,
+        "promised": life["promised"][so],
     }
-    return orders, lines, payments, shipments, refunds

@@ -77,10 +77,23 @@ def assemble_tables(
 ) -> dict[str, pa.Table]:
     """Turn the generated arrays into Arrow tables shaped like the contract
     (all but web_events, see ``assemble_events``)."""
+    return {
+        **_customer_tables(ids, prod, cust, orders),
+        **_order_tables(ids, anon, sess, orders, lines, payments, refunds, shipments),
+        **_stock_and_review_tables(cal, ids, prod, inventory, reviews),
+        **_marketing_tables(cal, ids, ads, content, content_stats, activities),
+        **_service_tables(ids, tickets, nps),
+        **_reference_tables(cal, ids, assign, fx, months, headcount),
+    }
+
+
+def _customer_tables(
+    ids: dict[str, pa.Array], prod: Frame, cust: Frame, orders: Frame
+) -> dict[str, pa.Table]:
+    """shop_products and shop_customers."""
     t: dict[str, pa.Table] = {}
     n_prod, n_cust = len(prod["category"]), len(cust["group"])
-    product_ids, customer_ids, order_ids = ids["product"], ids["customer"], ids["order"]
-    anon_ids, session_ids, line_ids = ids["anon"], ids["session"], ids["line"]
+    product_ids, customer_ids = ids["product"], ids["customer"]
     cat_names = [c[0] for c in CATEGORIES]
 
     t["shop_products"] = make_table(
@@ -129,6 +142,23 @@ def assemble_tables(
             "updated_at": ts_arr(np.maximum(cust["signup_at"], last_order)),
         },
     )
+    return t
+
+
+def _order_tables(
+    ids: dict[str, pa.Array],
+    anon: Frame,
+    sess: Frame,
+    orders: Frame,
+    lines: Frame,
+    payments: Frame,
+    refunds: Frame,
+    shipments: Frame,
+) -> dict[str, pa.Table]:
+    """shop_orders and the tables of their lines, payments, refunds and shipments."""
+    t: dict[str, pa.Table] = {}
+    product_ids, customer_ids, order_ids = ids["product"], ids["customer"], ids["order"]
+    session_ids, line_ids = ids["session"], ids["line"]
     cust_of = np.maximum(orders["cust"], 0)
     sess_of = np.maximum(orders["session"], 0)
     device_of_order = np.where(orders["session"] >= 0, anon["device"][sess["anon"][sess_of]], -1)
@@ -208,6 +238,15 @@ def assemble_tables(
             "promised_delivery_at": ts_arr(shipments["promised"]),
         },
     )
+    return t
+
+
+def _stock_and_review_tables(
+    cal: Calendar, ids: dict[str, pa.Array], prod: Frame, inventory: Arr, reviews: Frame
+) -> dict[str, pa.Table]:
+    """shop_inventory_snapshots and shop_reviews."""
+    t: dict[str, pa.Table] = {}
+    product_ids, customer_ids, order_ids = ids["product"], ids["customer"], ids["order"]
     nd, nsr = inventory.shape
     epoch_day0 = cal.epoch0 // DAY
     t["shop_inventory_snapshots"] = make_table(
@@ -233,6 +272,21 @@ def assemble_tables(
             "resolved_at": ts_arr(reviews["resolved"], reviews["has_res"]),
         },
     )
+    return t
+
+
+def _marketing_tables(
+    cal: Calendar,
+    ids: dict[str, pa.Array],
+    ads: Frame,
+    content: Frame,
+    content_stats: Frame,
+    activities: Frame,
+) -> dict[str, pa.Table]:
+    """marketing_ad_spend, marketing_content_stats and marketing_activity_participants."""
+    t: dict[str, pa.Table] = {}
+    customer_ids = ids["customer"]
+    epoch_day0 = cal.epoch0 // DAY
     camp_ids = [c[0] for c in CAMPAIGNS]
     t["marketing_ad_spend"] = make_table(
         "marketing_ad_spend",
@@ -276,6 +330,13 @@ def assemble_tables(
             "participated_at": ts_arr(activities["part"], activities["has_part"]),
         },
     )
+    return t
+
+
+def _service_tables(ids: dict[str, pa.Array], tickets: Frame, nps: Frame) -> dict[str, pa.Table]:
+    """support_tickets and survey_nps."""
+    t: dict[str, pa.Table] = {}
+    customer_ids, order_ids = ids["customer"], ids["order"]
     tk = tickets
     t["support_tickets"] = make_table(
         "support_tickets",
@@ -304,6 +365,21 @@ def assemble_tables(
             "score": int_arr(nps["score"]),
         },
     )
+    return t
+
+
+def _reference_tables(
+    cal: Calendar,
+    ids: dict[str, pa.Array],
+    assign: Frame,
+    fx: Arr,
+    months: list[dt.date],
+    headcount: Arr,
+) -> dict[str, pa.Table]:
+    """experiment_assignments, finance_exchange_rates and org_headcount."""
+    t: dict[str, pa.Table] = {}
+    anon_ids = ids["anon"]
+    epoch_day0 = cal.epoch0 // DAY
     order = np.lexsort((assign["at"], assign["exp"]))
     a = subset(assign, order)
     t["experiment_assignments"] = make_table(

@@ -61,8 +61,26 @@ create or replace temp table ref_done as
 
 
 def compute_realized(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[str, Any]:
+    """The realized KPIs of the SQL part, section by section (the order of ground_truth.json)."""
     con.execute(REALIZED_VIEWS)
     r: dict[str, Any] = {"row_counts": {k: v.num_rows for k, v in tables.items()}}
+    r["orders"] = _orders_realized(con)
+    r.update(_money_realized(con))
+    r.update(_service_realized(con))
+    r["inventory"] = _one(
+        con,
+        """
+        select avg(case when on_hand_qty = 0 then 1.0 else 0.0 end) as stockout_rate
+        from shop_inventory_snapshots i join shop_products p using (product_id)
+        where p.is_active""",
+    )
+    r["customers"] = _customers_realized(con)
+    r["marketing"] = _marketing_realized(con)
+    return r
+
+
+def _orders_realized(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Order counts and rates: status, channel, cancellations, refunds, payments, delivery, peaks."""
     orders = _one(
         con,
         """
@@ -120,7 +138,12 @@ def compute_realized(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]
         from d join p using (day)""",
     )
     orders["peak_vs_offpeak_daily_orders_ratio"] = peak["v"]
-    r["orders"] = orders
+    return orders
+
+
+def _money_realized(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """GMV, cancelled and refunded value and net revenue by currency, in USD, and by month."""
+    r: dict[str, Any] = {}
     r["money_by_currency"] = {
         x.pop("currency"): x
         for x in _rows(
@@ -156,6 +179,12 @@ def compute_realized(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]
         from o left join ref_done d using (order_id) group by 1 order by 1""",
     )
 
+    return r
+
+
+def _service_realized(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Support tickets, reviews and NPS."""
+    r: dict[str, Any] = {}
     support = _one(
         con,
         """
@@ -219,13 +248,11 @@ def compute_realized(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]
                         - avg(case when score <= 6 then 1.0 else 0.0 end) filter (where late)) as nps_late
         from x""",
     )
-    r["inventory"] = _one(
-        con,
-        """
-        select avg(case when on_hand_qty = 0 then 1.0 else 0.0 end) as stockout_rate
-        from shop_inventory_snapshots i join shop_products p using (product_id)
-        where p.is_active""",
-    )
+    return r
+
+
+def _customers_realized(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Customers, new-customer effectiveness and repeat buyers by acquisition channel and group."""
     customers = _one(
         con,
         f"""
@@ -251,8 +278,12 @@ def compute_realized(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]
     customers["repeat_by_acquisition_group"] = {
         x.pop("key"): x for x in _rows(con, repeat_sql.format(key="t.acquisition_group"))
     }
-    r["customers"] = customers
-    r["marketing"] = {
+    return customers
+
+
+def _marketing_realized(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Ad spend by channel and currency, activity participation."""
+    return {
         "spend_by_channel_currency": _rows(
             con,
             """
@@ -268,7 +299,6 @@ def compute_realized(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]
             where not coalesce(c.is_test, false)""",
         )["v"],
     }
-    return r
 
 
 def r_start(con: duckdb.DuckDBPyConnection) -> str:
