@@ -67,7 +67,8 @@ Where things are (one module per domain, in the order the data is made):
   ``constants``: fixed codes and units; ``schema``: the contract's tables and
   columns (from ``scripts.raw_contract``) with their Arrow types.
 - ``business_clock``: the calendar; ``catalog``, ``customers``, ``orders``,
-  ``sessions``, ``experiments``, ``marketing``, ``support``, ``inventory``,
+  ``sessions`` (planning, device overlaps) with ``session_events`` (events of
+  a session), ``experiments``, ``marketing``, ``support``, ``inventory``,
   ``finance``, ``org``: one domain each; ``arrays``: NumPy/Arrow helpers.
 - ``dataset``: every step in order (``generate``); ``tables`` and ``events``:
   the arrays as contract tables.
