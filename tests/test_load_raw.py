@@ -25,6 +25,7 @@ import pytest
 
 from scripts import load_raw
 from scripts.load_raw import LoadError, load, main
+from scripts.loader import duckdb_writer, tables
 from scripts.raw_contract import CURRENT_YEAR, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1541,12 +1542,12 @@ def test_fatal_error_leaves_a_loaded_database_unchanged(
         tz = "Nowhere/Special"
     else:
         # A failure in the middle of the write transaction, after earlier tables were replaced.
-        real_ddl = load_raw._column_ddl
+        real_ddl = tables.column_ddl
 
         def failing_ddl(spec):
             return "not valid sql" if spec.name == "org_headcount" else real_ddl(spec)
 
-        monkeypatch.setattr(load_raw, "_column_ddl", failing_ddl)
+        monkeypatch.setattr(tables, "column_ddl", failing_ddl)
 
     with pytest.raises(LoadError):
         load(folder, database, assume_timezone=tz)
@@ -1554,7 +1555,7 @@ def test_fatal_error_leaves_a_loaded_database_unchanged(
 
 
 def test_failed_first_load_leaves_no_database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load_raw, "_column_ddl", lambda spec: "not valid sql")
+    monkeypatch.setattr(tables, "column_ddl", lambda spec: "not valid sql")
     database = tmp_path / "nested" / "w.duckdb"
 
     with pytest.raises(LoadError, match="write failed, nothing was changed"):
@@ -1830,11 +1831,12 @@ def test_killed_load_leaves_the_published_file_as_it_was(tmp_path: Path, existed
     folder = write_folder(tmp_path / "in", with_extra_row("shop_orders"))
     # kill -9 the loader in the middle of its write (after some tables were replaced)
     killer = (
-        "import os, sys; from scripts import load_raw; real = load_raw._table_ddl\n"
+        "import os, sys; from scripts import load_raw; from scripts.loader import tables\n"
+        "real = tables.table_ddl\n"
         "def ddl(target, *args):\n"
         "    if 'org_headcount' in target: os.kill(os.getpid(), 9)\n"
         "    return real(target, *args)\n"
-        "load_raw._table_ddl = ddl; load_raw.load(sys.argv[1], sys.argv[2])"
+        "tables.table_ddl = ddl; load_raw.load(sys.argv[1], sys.argv[2])"
     )
     done = subprocess.run(
         [sys.executable, "-c", killer, str(folder), str(database)], cwd=ROOT, check=False, capture_output=True
@@ -1872,7 +1874,7 @@ def test_concurrent_load_is_refused_and_changes_nothing(tmp_path: Path) -> None:
 def test_in_place_writes_straight_into_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     database = tmp_path / "w.building.duckdb"
     copies: list[tuple] = []
-    monkeypatch.setattr(load_raw.shutil, "copyfile", lambda *a: copies.append(a))
+    monkeypatch.setattr(duckdb_writer.shutil, "copyfile", lambda *a: copies.append(a))
     load(write_folder(tmp_path / "one", some()), database, in_place=True)
     load(write_folder(tmp_path / "two", with_extra_row("shop_orders")), database, in_place=True)
     assert copies == []
