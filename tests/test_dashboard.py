@@ -264,6 +264,7 @@ def test_allow_empty_sections_draws_a_note_instead_of_stopping(
     """Your own data may lack optional tables: with --allow-empty-sections a section
     without data becomes a note; without the flag the build still stops (exit 2)."""
     from scripts import build_dashboard
+    from scripts.dashboard import page
 
     def no_data(*args, **kwargs):
         raise build_dashboard.DashboardNotReady("no data for funnel by device (funnel_daily)")
@@ -271,10 +272,11 @@ def test_allow_empty_sections_draws_a_note_instead_of_stopping(
     def drawn(section_id: str):
         return lambda *args, **kwargs: build_dashboard.Section(section_id, section_id, "drawn")
 
+    # build_sections (scripts/dashboard/page.py) looks its section builders up there
     for name in ("kpi_layer", "cohort", "attribution", "experiment", "scorecard", "anomaly", "forecast"):
-        monkeypatch.setattr(build_dashboard, f"{name}_section", drawn(name))
-    monkeypatch.setattr(build_dashboard, "funnel_section", no_data)
-    monkeypatch.setattr(build_dashboard, "check_tables", lambda con, schema: set())
+        monkeypatch.setattr(page, f"{name}_section", drawn(name))
+    monkeypatch.setattr(page, "funnel_section", no_data)
+    monkeypatch.setattr(page, "check_tables", lambda con, schema: set())
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         con.execute("create schema marts")
         with pytest.raises(build_dashboard.DashboardNotReady):
