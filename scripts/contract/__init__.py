@@ -1,0 +1,1 @@
+"""The raw data contract, split by concern; ``scripts.raw_contract`` assembles it."""

@@ -1,0 +1,357 @@
+"""The other systems' tables (web, marketing, support, survey, experiments, finance,
+org), in the contract's order."""
+
+from __future__ import annotations
+
+from scripts.contract.spec import (
+    _COUNT,
+    _CURRENCY,
+    _MONEY,
+    _NOT_ENFORCED,
+    RowCheck,
+    TableSpec,
+    _c,
+)
+
+OTHER_TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        name="web_events",
+        required=False,
+        description="One row per tracked event from site and app (page views, product views, carts, checkouts).",
+        primary_key=("event_id",),
+        columns=(
+            _c("event_id", "string", "Event id.", required=True),
+            _c("event_at", "timestamp", "When the event happened (UTC).", required=True),
+            _c("session_id", "string", "Session id from the tracker.", required=True),
+            _c("anonymous_id", "string", "Browser or device id.", required=True),
+            _c("customer_id", "string", "Customer, set once the visitor is logged in."),
+            _c(
+                "event_name",
+                "string",
+                "Event name; meaningful: page_view, product_view, search, add_to_cart, remove_from_cart, "
+                "begin_checkout, purchase, sign_up, login; others are kept.",
+                required=True,
+            ),
+            _c(
+                "page_type",
+                "string",
+                "Page type: home, category, product, search, cart, checkout, confirmation, content, other "
+                f"({_NOT_ENFORCED}).",
+            ),
+            _c("page_url", "string", "Page URL."),
+            _c("referrer", "string", "Referrer URL."),
+            _c("utm_source", "string", "UTM source."),
+            _c("utm_medium", "string", "UTM medium."),
+            _c(
+                "utm_campaign",
+                "string",
+                "UTM campaign; equals marketing_ad_spend.campaign_id for paid traffic.",
+            ),
+            _c(
+                "utm_content",
+                "string",
+                "UTM content; equals marketing_content_stats.content_id for content traffic.",
+            ),
+            _c(
+                "device_type",
+                "string",
+                f"Device: desktop, mobile, tablet, app ({_NOT_ENFORCED}).",
+            ),
+            _c(
+                "country_code",
+                "string",
+                "Visitor country as sent by the tracker (not validated).",
+            ),
+            _c("product_id", "string", "Product viewed or added, if any."),
+            _c("order_id", "string", "Order placed, on purchase events."),
+            _c("dwell_ms", "integer", "Engaged time on the page in ms, >= 0.", **_COUNT),
+            _c("page_load_ms", "integer", "Page load time in ms, >= 0.", **_COUNT),
+        ),
+    ),
+    TableSpec(
+        name="marketing_ad_spend",
+        required=False,
+        description="Paid media spend; one row per spend_date, channel and campaign_id.",
+        primary_key=("spend_date", "channel", "campaign_id"),
+        columns=(
+            _c("spend_date", "date", "Day of the spend.", required=True),
+            _c(
+                "channel",
+                "string",
+                "Channel, e.g. paid_search, paid_social, display, affiliate, email.",
+                required=True,
+            ),
+            _c(
+                "campaign_id",
+                "string",
+                "Campaign id; equals web_events.utm_campaign.",
+                required=True,
+            ),
+            _c("campaign_name", "string", "Campaign name."),
+            _c("spend", "decimal", "Spend in currency, >= 0.", required=True, **_MONEY),
+            _c(
+                "currency",
+                "string",
+                "Currency of spend, ISO-4217.",
+                required=True,
+                **_CURRENCY,
+            ),
+            _c("impressions", "integer", "Impressions, >= 0.", **_COUNT),
+            _c("clicks", "integer", "Clicks, >= 0 and not above impressions.", **_COUNT),
+        ),
+        checks=(
+            RowCheck(
+                kind="not_above",
+                column="clicks",
+                other="impressions",
+                description="clicks not above impressions",
+            ),
+        ),
+    ),
+    TableSpec(
+        name="marketing_content_stats",
+        required=False,
+        description="Organic content stats (articles, posts, videos); one row per stat_date and content_id.",
+        primary_key=("stat_date", "content_id"),
+        columns=(
+            _c("stat_date", "date", "Day of the stats.", required=True),
+            _c(
+                "content_id",
+                "string",
+                "Content id; equals web_events.utm_content.",
+                required=True,
+            ),
+            _c("platform", "string", "Platform the content is published on."),
+            _c(
+                "content_type",
+                "string",
+                f"Content type: article, video, post, ... ({_NOT_ENFORCED}).",
+            ),
+            _c(
+                "published_at",
+                "timestamp",
+                "When the content was published (UTC); scheduled posts may lie up to a year ahead.",
+                future_days=366,
+            ),
+            _c("impressions", "integer", "Impressions, >= 0.", required=True, **_COUNT),
+            _c("clicks", "integer", "Clicks, >= 0.", **_COUNT),
+            _c("likes", "integer", "Likes, >= 0.", **_COUNT),
+            _c("comments", "integer", "Comments, >= 0.", **_COUNT),
+            _c("shares", "integer", "Shares, >= 0.", **_COUNT),
+        ),
+    ),
+    TableSpec(
+        name="marketing_activity_participants",
+        required=False,
+        description="Sign-ups to marketing activities; one row per activity_id and customer_id.",
+        primary_key=("activity_id", "customer_id"),
+        columns=(
+            _c(
+                "activity_id",
+                "string",
+                "Marketing activity (live event, challenge, member day).",
+                required=True,
+            ),
+            _c("customer_id", "string", "Customer who registered.", required=True),
+            _c(
+                "registered_at",
+                "timestamp",
+                "When the customer registered (UTC).",
+                required=True,
+            ),
+            _c(
+                "participated_at",
+                "timestamp",
+                "When the customer took part (UTC); NULL = registered but did not take part.",
+            ),
+        ),
+    ),
+    TableSpec(
+        name="support_tickets",
+        required=False,
+        description="One row per customer service ticket.",
+        primary_key=("ticket_id",),
+        columns=(
+            _c("ticket_id", "string", "Ticket id.", required=True),
+            _c("customer_id", "string", "Customer who raised the ticket."),
+            _c("order_id", "string", "Order the ticket is about."),
+            _c(
+                "channel",
+                "string",
+                f"Contact channel: chat, email, phone, social ({_NOT_ENFORCED}).",
+            ),
+            _c(
+                "category",
+                "string",
+                f"Category: pre_sale, after_sale, complaint, dispute, other ({_NOT_ENFORCED}).",
+            ),
+            _c("agent_id", "string", "Agent handling the ticket."),
+            _c(
+                "created_at",
+                "timestamp",
+                "When the ticket was opened (UTC).",
+                required=True,
+            ),
+            _c(
+                "first_response_at",
+                "timestamp",
+                "First agent response (UTC); not before created_at.",
+            ),
+            _c(
+                "resolved_at",
+                "timestamp",
+                "When the ticket was resolved (UTC); not before created_at.",
+            ),
+            _c(
+                "status",
+                "string",
+                f"Status: open, pending, resolved, closed ({_NOT_ENFORCED}).",
+            ),
+            _c("escalated", "boolean", "Whether the ticket was escalated."),
+            _c(
+                "contacts_count",
+                "integer",
+                "Customer contacts on this ticket, >= 1.",
+                min_value=1,
+            ),
+            _c(
+                "csat_score",
+                "integer",
+                "Customer satisfaction score, 1..5.",
+                min_value=1,
+                max_value=5,
+            ),
+        ),
+        checks=(
+            RowCheck(
+                kind="not_before",
+                column="first_response_at",
+                other="created_at",
+                description="first_response_at not before created_at",
+            ),
+            RowCheck(
+                kind="not_before",
+                column="resolved_at",
+                other="created_at",
+                description="resolved_at not before created_at",
+            ),
+        ),
+    ),
+    TableSpec(
+        name="survey_nps",
+        required=False,
+        description="One row per NPS survey response.",
+        primary_key=("response_id",),
+        columns=(
+            _c("response_id", "string", "Survey response id.", required=True),
+            _c("customer_id", "string", "Customer who answered."),
+            _c(
+                "responded_at",
+                "timestamp",
+                "When the survey was answered (UTC).",
+                required=True,
+            ),
+            _c(
+                "score",
+                "integer",
+                "Likelihood to recommend, 0..10.",
+                required=True,
+                min_value=0,
+                max_value=10,
+            ),
+        ),
+    ),
+    TableSpec(
+        name="experiment_assignments",
+        required=False,
+        description="A/B test assignments; one row per experiment_id and anonymous_id.",
+        primary_key=("experiment_id", "anonymous_id"),
+        columns=(
+            _c("experiment_id", "string", "Experiment id.", required=True),
+            _c(
+                "variant",
+                "string",
+                "Variant assigned; the control variant is named 'control'.",
+                required=True,
+            ),
+            _c(
+                "anonymous_id",
+                "string",
+                "Browser or device id, same id space as web_events.",
+                required=True,
+            ),
+            _c(
+                "assigned_at",
+                "timestamp",
+                "When the visitor was assigned (UTC).",
+                required=True,
+            ),
+        ),
+    ),
+    TableSpec(
+        name="finance_exchange_rates",
+        required=False,
+        description="Daily exchange rates to the reporting currency; one row per rate_date and currency.",
+        primary_key=("rate_date", "currency"),
+        columns=(
+            _c(
+                "rate_date",
+                "date",
+                "Day the rate applies to; rates set in advance may lie up to a year ahead.",
+                required=True,
+                future_days=366,
+            ),
+            _c(
+                "currency",
+                "string",
+                "Currency converted, ISO-4217.",
+                required=True,
+                **_CURRENCY,
+            ),
+            _c(
+                "rate_to_reporting",
+                "decimal",
+                "Value of one unit of currency in the reporting currency, > 0.",
+                required=True,
+                min_value=0,
+                min_exclusive=True,
+                sql_type="DECIMAL(18,10)",
+            ),
+        ),
+    ),
+    TableSpec(
+        name="org_headcount",
+        required=False,
+        description="Full-time equivalents by team and month; one row per month and team.",
+        primary_key=("month", "team"),
+        columns=(
+            _c(
+                "month",
+                "date",
+                "First day of the month; planned headcount may lie up to two years ahead.",
+                required=True,
+                future_days=731,
+            ),
+            _c(
+                "team",
+                "string",
+                "Team: operations, customer_service, marketing, ...",
+                required=True,
+            ),
+            _c(
+                "headcount",
+                "decimal",
+                "Full-time equivalents, >= 0.",
+                required=True,
+                **_COUNT,
+            ),
+        ),
+        checks=(
+            RowCheck(
+                kind="first_of_month",
+                column="month",
+                description="month is the first day of a month",
+            ),
+        ),
+    ),
+)
