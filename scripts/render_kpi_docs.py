@@ -89,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
             log.info("%s matches the catalog", OUT.relative_to(ROOT))
         return 0
     if args.check:
-        diff = difflib.unified_diff(current.splitlines(), text.splitlines(), str(OUT), "rendered", lineterm="", n=1)
+        diff = difflib.unified_diff(
+            current.splitlines(), text.splitlines(), str(OUT), "rendered", lineterm="", n=1
+        )
         log.error("%s is stale:\n%s", OUT.relative_to(ROOT), "\n".join(list(diff)[:20]))
         log.error("run `python scripts/render_kpi_docs.py`")
         return 1

@@ -40,17 +40,28 @@ def test_one_block_per_catalog_kpi() -> None:
 
 
 def test_block_carries_formula_unit_direction_grains_and_inputs() -> None:
-    text = kpi_docs.render([_row("bounce_rate"), _row("old_kpi", "false")],
-                           [{"kpi_id": "bounce_rate", "raw_input": "web_events"}])
+    text = kpi_docs.render(
+        [_row("bounce_rate"), _row("old_kpi", "false")],
+        [{"kpi_id": "bounce_rate", "raw_input": "web_events"}],
+    )
     block = text.split("{% docs kpi_bounce_rate %}")[1].split("{% enddocs %}")[0]
-    for part in ("unit rate", "lower is better", "Formula: a / b", "grains: day, month",
-                 "Breakdowns: total, device_type", "raw inputs: web_events"):
+    for part in (
+        "unit rate",
+        "lower is better",
+        "Formula: a / b",
+        "grains: day, month",
+        "Breakdowns: total, device_type",
+        "raw inputs: web_events",
+    ):
         assert part in block
     assert "Not computed: no source" in text.split("{% docs kpi_old_kpi %}")[1]
 
 
 def test_check_fails_when_the_catalog_changes(monkeypatch) -> None:
     catalog = kpi_docs.read_csv(kpi_docs.CATALOG)
-    monkeypatch.setattr(kpi_docs, "read_csv", lambda path: [*catalog, _row("brand_new_kpi")]
-                        if path == kpi_docs.CATALOG else [])
+    monkeypatch.setattr(
+        kpi_docs,
+        "read_csv",
+        lambda path: [*catalog, _row("brand_new_kpi")] if path == kpi_docs.CATALOG else [],
+    )
     assert kpi_docs.main(["--check"]) == 1
