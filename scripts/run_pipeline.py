@@ -34,264 +34,64 @@ included. At the end it prints the effective settings, where the warehouse file,
 and the dashboard are, the rows per raw table, what dbt built, the data
 coverage (marts.data_coverage, marts.kpi_coverage), the headline KPIs and how
 long each step took.
+
+The parts live in ``scripts/pipeline/``: ``settings`` (options, dbt vars, the step
+runner), ``files`` (the working copy and its atomic publish) and ``summary``
+(what is printed at the end); this module is the command: its options and the
+steps in order.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
-import re
-import shutil
-import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import duckdb
-import pytz
-import yaml
 
 from scripts.paths import ROOT
-
-log = logging.getLogger("run_pipeline")
-
-DEFAULT_DATA_DIR = Path("data/generated")
-DEFAULT_WAREHOUSE = Path("warehouse/ecommerce.duckdb")
-DEFAULT_DASHBOARD = Path("dashboard/index.html")
-DEFAULT_SCALE = 1.0
-DEFAULT_SEED = 42
-TRUE_WORDS = ("true", "1", "yes", "on")
-FALSE_WORDS = ("false", "0", "no", "off")
-# the generator's exit code when it refuses its arguments or the output folder
-GENERATOR_REFUSED = 2
-
-
-class SettingsError(ValueError):
-    """A bad option: the run stops before any step, with this message."""
-
-
-class StepFailed(SystemExit):
-    """A pipeline step exited non-zero; `returncode` is its exit code."""
-
-    def __init__(self, name: str, returncode: int) -> None:
-        super().__init__(f"step '{name}' failed with exit code {returncode}")
-        self.returncode = returncode
-
-
-@dataclass
-class Timings:
-    """Wall time per pipeline step, in seconds, in the order the steps ran."""
-
-    steps: dict[str, float] = field(default_factory=dict)
-
-    def run(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
-        log.info("== %s: %s", name, " ".join(cmd))
-        start = time.perf_counter()
-        result = subprocess.run(cmd, cwd=ROOT, env=env, check=False)
-        self.steps[name] = time.perf_counter() - start
-        if result.returncode != 0:
-            raise StepFailed(name, result.returncode)
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def parse_bool(text: str, option: str) -> bool:
-    """true/false, 1/0, yes/no, on/off (any case)."""
-    word = text.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise SettingsError(f"{option}: expected true or false, got {text!r}")
-
-
-def parse_vars(text: str | None) -> dict[str, Any]:
-    """The `--vars` YAML mapping as a dict ({} when empty); SettingsError when it is not one."""
-    if text is None or not text.strip():
-        return {}
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        problem = " ".join(str(exc).split())
-        raise SettingsError(
-            f"--vars (VARS) is not valid YAML: {problem}. Expected a mapping such as "
-            "'{churn_days: 120, pii_hash_salt: abc}'"
-        ) from None
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise SettingsError(
-            f"--vars (VARS) must be a YAML mapping such as '{{churn_days: 120}}', "
-            f"got a {type(value).__name__}: {text!r}"
-        )
-    keys = [key for key in value if not isinstance(key, str)]
-    if keys:
-        raise SettingsError(f"--vars (VARS): every var name must be text, got {keys!r}")
-    return value
-
-
-# the one list of accepted currency codes: dbt's settings check reads it too
-CURRENCY_LIST = ROOT / "macros" / "settings" / "iso_4217_currencies.sql"
-
-
-def iso_4217_currencies() -> frozenset[str]:
-    """The active ISO-4217 codes of macros/settings/iso_4217_currencies.sql (`set codes = "..."`)."""
-    found = re.search(r'set codes = "([A-Z\s]+)"', CURRENCY_LIST.read_text(encoding="utf-8"))
-    if found is None:
-        raise RuntimeError(f'{CURRENCY_LIST} holds no `set codes = "..."` list')
-    return frozenset(found.group(1).split())
-
-
-def check_timezone(name: str) -> str:
-    """An IANA zone name as given; SettingsError when the zone is unknown.
-
-    The same rule as dbt's settings check (macros/settings/setting_value.sql):
-    one of pytz.all_timezones, case as written."""
-    if name not in pytz.all_timezones_set:
-        raise SettingsError(
-            f"--timezone (TIMEZONE): unknown time zone {name!r} (expected an IANA name such as "
-            "UTC, Europe/London or America/New_York)"
-        )
-    return name
-
-
-def check_currency(code: str) -> str:
-    """An active ISO-4217 code (iso_4217_currencies), upper-cased; SettingsError otherwise."""
-    upper = code.strip().upper()
-    if upper not in iso_4217_currencies():
-        raise SettingsError(
-            f"--currency (CURRENCY): expected an active ISO-4217 code such as GBP (listed in "
-            f"{CURRENCY_LIST.relative_to(ROOT)}), got {code!r}"
-        )
-    return upper
-
-
-def merge_vars(
-    timezone: str | None,
-    currency: str | None,
-    history_complete: bool | None,
-    extra: dict[str, Any],
-) -> dict[str, Any]:
-    """The dbt vars of a run: `extra` (--vars) with the options on top.
-
-    An option and `--vars` that set the same var differently are an error
-    rather than a silent choice. history_complete is always set (default false).
-    """
-    options = {
-        "reporting_timezone": ("--timezone (TIMEZONE)", timezone),
-        "reporting_currency": ("--currency (CURRENCY)", currency),
-        "history_complete": ("--history-complete (HISTORY_COMPLETE)", history_complete),
-    }
-    merged = dict(extra)
-    for var, (option, value) in options.items():
-        if value is None:
-            continue
-        if var in extra and extra[var] != value:
-            raise SettingsError(
-                f"{var} is set twice, differently: {option} gives {value!r}, --vars (VARS) "
-                f"{extra[var]!r}; set it once"
-            )
-        merged[var] = value
-    merged.setdefault("history_complete", False)
-    return merged
-
-
-def vars_option(dbt_vars: dict[str, Any]) -> list[str]:
-    """`--vars '{...}'` for a dbt command (one line of flow-style YAML), or nothing."""
-    if not dbt_vars:
-        return []
-    text = yaml.safe_dump(dbt_vars, default_flow_style=True, sort_keys=True, width=1_000_000).strip()
-    return ["--vars", text]
-
-
-def dbt_commands(dbt: str, dbt_vars: dict[str, Any], own_data: bool) -> dict[str, list[str]]:
-    """The dbt steps: build (models and data tests only on your own data) and docs.
-
-    The same build serves a fresh working copy (every model built in full) and a
-    copy of the published warehouse (`--incremental`: incremental models add the
-    new days)."""
-    build = [dbt, "build"]
-    if own_data:
-        build += ["--exclude-resource-type", "unit_test"]
-    return {
-        "dbt build": build + vars_option(dbt_vars),
-        "dbt docs generate": [dbt, "docs", "generate", "--static", *vars_option(dbt_vars)],
-    }
-
-
-def project_var_defaults() -> dict[str, Any]:
-    """The vars declared in dbt_project.yml ({} if it cannot be read)."""
-    try:
-        project = yaml.safe_load((ROOT / "dbt_project.yml").read_text())
-    except (OSError, yaml.YAMLError):
-        return {}
-    found = project.get("vars") if isinstance(project, dict) else None
-    return found if isinstance(found, dict) else {}
-
-
-def effective_settings(dbt_vars: dict[str, Any]) -> dict[str, Any]:
-    """Reporting zone, currency and history_complete as dbt will see them."""
-    defaults = project_var_defaults()
-
-    def pick(name: str, fallback: Any) -> Any:
-        return dbt_vars.get(name, defaults.get(name, fallback))
-
-    return {
-        "reporting_timezone": pick("reporting_timezone", "UTC"),
-        "reporting_currency": pick("reporting_currency", "USD"),
-        "history_complete": pick("history_complete", False),
-    }
-
-
-def absolute(path: Path) -> Path:
-    """The path made absolute against the current directory (subprocesses run in ROOT)."""
-    return path if path.is_absolute() else Path.cwd() / path
-
-
-def dbt_target_dir() -> Path:
-    """Where dbt writes run_results.json and the docs: $DBT_TARGET_PATH or ROOT/target."""
-    configured = os.environ.get("DBT_TARGET_PATH")
-    if not configured:
-        return ROOT / "target"
-    return Path(configured) if Path(configured).is_absolute() else ROOT / configured
-
-
-def check_input_dir(input_dir: Path, outputs: Sequence[Path]) -> Path:
-    """The input folder, resolved; SettingsError when it is missing, not a folder,
-    or when one of the pipeline's outputs (or dbt's target and log folders) would
-    be written inside it."""
-    if not input_dir.exists():
-        raise SettingsError(
-            f"--input (INPUT) {input_dir}: no such folder. Expected the folder of your raw files, "
-            "one per contract table (docs/raw_contract.md; make contract-templates writes empty ones)"
-        )
-    if not input_dir.is_dir():
-        raise SettingsError(
-            f"--input (INPUT) {input_dir}: not a folder. Give the folder that holds the files "
-            "(shop_orders.csv, ...), not a file"
-        )
-    folder = input_dir.resolve()
-    dbt_dirs = [dbt_target_dir(), ROOT / os.environ.get("DBT_LOG_PATH", "logs")]
-    for output in [*outputs, *dbt_dirs, ROOT]:
-        if output.resolve().is_relative_to(folder):
-            raise SettingsError(
-                f"--input (INPUT) {input_dir}: the run would write {output} inside it, and the input "
-                "folder is only ever read. Keep the raw files in a folder of their own"
-            )
-    for dbt_dir in dbt_dirs:
-        if folder.is_relative_to(dbt_dir.resolve()):
-            raise SettingsError(
-                f"--input (INPUT) {input_dir}: it lies inside {dbt_dir}, which dbt writes. "
-                "Keep the raw files in a folder of their own"
-            )
-    return folder
+from scripts.pipeline.files import (
+    checkpoint,
+    copy_published,
+    data_is_current,
+    discard,
+    publish,
+    staged_dashboard,
+    working_copy_of,
+)
+from scripts.pipeline.settings import (
+    DEFAULT_DASHBOARD,
+    DEFAULT_DATA_DIR,
+    DEFAULT_SCALE,
+    DEFAULT_SEED,
+    DEFAULT_WAREHOUSE,
+    GENERATOR_REFUSED,
+    SettingsError,
+    StepFailed,
+    Timings,
+    absolute,
+    check_currency,
+    check_input_dir,
+    check_timezone,
+    dbt_commands,
+    dbt_target_dir,
+    effective_settings,
+    log,
+    merge_vars,
+    parse_bool,
+    parse_vars,
+    vars_option,
+)
+from scripts.pipeline.summary import (
+    coverage_lines,
+    dbt_results,
+    headline_kpis,
+    headline_lines,
+    raw_row_counts,
+    read_coverage,
+)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -399,264 +199,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     except SettingsError as exc:
         parser.error(str(exc))
     return args
-
-
-# --------------------------------------------------------------------------- warehouse files
-
-
-def working_copy_of(published: Path) -> Path:
-    """The file a build writes before it is published (same folder, so the rename is atomic)."""
-    return published.with_name(published.stem + ".building" + published.suffix)
-
-
-def copy_published(published: Path, working_copy: Path) -> None:
-    """Start a daily (incremental) build from a byte copy of the published warehouse.
-
-    Only the file's bytes are read: no DuckDB connection to the published file is
-    opened, so a BI tool holding it open (read-only) neither blocks the copy nor is
-    blocked by it. The published file is always checkpointed (publish() folds the
-    write-ahead log in before the rename), so the one file is the whole database.
-    """
-    if published.with_name(published.name + ".wal").exists():
-        raise RuntimeError(
-            f"{published} has a write-ahead log: something other than `make run` wrote into it. "
-            "Open it once read-write (duckdb.connect(path).execute('checkpoint')) or rebuild it in full"
-        )
-    shutil.copyfile(published, working_copy)
-
-
-def staged_dashboard(out: Path) -> Path:
-    """Where the pipeline draws the dashboard before it publishes (moved to `out` after)."""
-    return out.with_name(out.name + ".building")
-
-
-def discard(database: Path) -> None:
-    """Remove a DuckDB file and its write-ahead log, if any."""
-    for path in (database, database.with_name(database.name + ".wal")):
-        path.unlink(missing_ok=True)
-
-
-def checkpoint(database: Path) -> None:
-    """Fold the write-ahead log into the database file; RuntimeError if one is left."""
-    con = duckdb.connect(str(database))
-    try:
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    if database.with_name(database.name + ".wal").exists():
-        raise RuntimeError(f"{database} still has a write-ahead log after a checkpoint")
-
-
-def publish(working_copy: Path, published: Path) -> None:
-    """Atomically replace the published warehouse with the finished working copy.
-
-    The working copy is checkpointed first, so that the one file holds the whole
-    database (no write-ahead log left behind), then renamed over the published
-    file: `os.replace` is atomic within a file system. A reader that opened the
-    published file before keeps its open file, i.e. the previous complete
-    version; the next connection opens the new one.
-    """
-    checkpoint(working_copy)
-    published.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(working_copy, published)
-    published.with_name(published.name + ".wal").unlink(missing_ok=True)
-
-
-def generator_mtime() -> float:
-    """When the generator's code last changed: scripts/generate_data.py and the
-    modules of scripts/generate/, if that package exists."""
-    package = Path(__file__).resolve().parent
-    files = [package / "generate_data.py", *(package / "generate").glob("**/*.py")]
-    return max(path.stat().st_mtime for path in files if path.exists())
-
-
-def data_is_current(data_dir: Path, scale: float, seed: int) -> bool:
-    """True when data_dir already holds the full generated set made with this scale and
-    seed by the current generator (a generator edited since then, or a profile's
-    set, regenerates)."""
-    truth = data_dir / "ground_truth.json"
-    if not truth.exists():
-        return False
-    if truth.stat().st_mtime < generator_mtime():
-        return False
-    try:
-        planted = json.loads(truth.read_text()).get("planted", {})
-    except json.JSONDecodeError:
-        return False
-    return (
-        float(planted.get("scale", -1)) == float(scale)
-        and int(planted.get("seed", -1)) == seed
-        and planted.get("profile", "full") == "full"
-    )
-
-
-# --------------------------------------------------------------------------- summary
-
-
-def raw_row_counts(warehouse: Path) -> list[tuple[str, int, int, int]]:
-    """(table, input, loaded, rejected) per raw table, from the loader's summary."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(
-            "select table_name, input_rows, loaded_rows, rejected_rows "
-            "from raw_rejects.load_summary order by table_name"
-        ).fetchall()
-    finally:
-        con.close()
-
-
-HEADLINE_KPIS: tuple[str, ...] = (
-    "gmv",
-    "net_revenue",
-    "orders",
-    "aov",
-    "gross_margin_pct",
-    "new_customers",
-    "session_conversion_rate",
-    "net_revenue_growth_yoy",
-    "nps",
-    "csat",
-    "on_time_delivery_rate",
-)
-
-
-def headline_kpis(warehouse: Path) -> tuple[str | None, list[tuple[str, str, float | None, float | None]]]:
-    """The last complete month and its headline KPIs: (kpi_id, unit, value, target)."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        month = con.execute(
-            "select max(period_start) from marts.kpi_values "
-            "where kpi_id = 'gmv' and grain = 'month' and dimension = 'total' and is_complete"
-        ).fetchone()[0]
-        if month is None:
-            return None, []
-        rows = con.execute(
-            "select kpi_id, unit, value, target from marts.kpi_values "
-            "where grain = 'month' and dimension = 'total' and period_start = ? and kpi_id in "
-            f"({', '.join('?' for _ in HEADLINE_KPIS)})",
-            [month, *HEADLINE_KPIS],
-        ).fetchall()
-    finally:
-        con.close()
-    order = {kpi: i for i, kpi in enumerate(HEADLINE_KPIS)}
-    return str(month)[:7], sorted(rows, key=lambda row: order[row[0]])
-
-
-def format_kpi(unit: str, value: float | None) -> str:
-    if value is None:
-        return "-"
-    if unit == "rate":
-        return f"{value:.1%}"
-    if unit == "currency":
-        return f"{value:,.2f}"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
-def headline_lines(
-    month: str | None,
-    kpis: Sequence[tuple[str, str, float | None, float | None]],
-    not_computable: set[str],
-) -> list[str]:
-    """The headline KPI table; a KPI the coverage lists as not computable reads so, not '-'."""
-    if not month:
-        return []
-    lines = [
-        "",
-        f"headline KPIs of {month} (last complete month; all in marts.kpi_values)",
-        f"{'kpi':<28}{'value':>16}{'target':>16}",
-    ]
-    for kpi_id, unit, value, target in kpis:
-        shown = "not computable" if value is None and kpi_id in not_computable else format_kpi(unit, value)
-        lines.append(f"{kpi_id:<28}{shown:>16}{format_kpi(unit, target):>16}")
-    listed = {row[0] for row in kpis}
-    for kpi_id in HEADLINE_KPIS:
-        if kpi_id not in listed and kpi_id in not_computable:
-            lines.append(f"{kpi_id:<28}{'not computable':>16}{'-':>16}")
-    return lines
-
-
-def read_coverage(warehouse: Path) -> tuple[Any, str]:
-    """(Coverage, '') from marts.data_coverage and marts.kpi_coverage, or (None, why not)."""
-    from scripts.build_dashboard import read_coverage as read_marts
-
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as exc:
-        return None, f"cannot open {warehouse}: {exc}"
-    try:
-        return read_marts(con, "marts")
-    finally:
-        con.close()
-
-
-def _wrapped(label: str, items: Sequence[str], indent: int = 4) -> list[str]:
-    text = f"{label}{', '.join(items)}"
-    return textwrap.wrap(
-        text,
-        width=100,
-        initial_indent=" " * indent,
-        subsequent_indent=" " * (indent + 4),
-        break_on_hyphens=False,
-    )
-
-
-def _date(value: Any) -> str:
-    return "?" if value is None else str(value)[:10]
-
-
-def coverage_lines(coverage: Any, why_not: str, history_complete: Any) -> list[str]:
-    """The summary's data coverage section (one line when the coverage marts are not there)."""
-    lines = ["", "data coverage (marts.data_coverage, marts.kpi_coverage)"]
-    if coverage is None:
-        lines[-1] = f"data coverage: not available ({why_not})"
-        return lines
-    present, absent = coverage.present_tables, coverage.absent_tables
-    lines.append(f"  tables present ({len(present)}):")
-    for table in present:
-        rows = table["row_count"] or 0
-        span = (
-            f"{_date(table['first_date'])}..{_date(table['last_date'])}"
-            if table["first_date"] is not None or table["last_date"] is not None
-            else "(no dates)"
-        )
-        lines.append(f"    {table['table_name']:<34}{rows:>12,} rows  {span}")
-    if absent:
-        names = [t["table_name"] + (" (REQUIRED)" if t["is_required"] else "") for t in absent]
-        lines += _wrapped(f"tables absent ({len(absent)}): ", names, indent=2)
-    else:
-        lines.append("  tables absent: none")
-    if coverage.empty_columns:
-        lines += _wrapped("optional columns empty: ", coverage.empty_columns, indent=2)
-    else:
-        lines.append("  optional columns empty: none")
-    computable = len(coverage.kpis) - len(coverage.not_computable)
-    lines.append(f"  {computable} of {len(coverage.kpis)} KPIs computable")
-    for missing, kpi_ids in coverage.not_computable_by_input().items():
-        lines += _wrapped(f"not computable without {missing} ({len(kpi_ids)}): ", kpi_ids)
-    history = "true" if history_complete is True else str(history_complete).lower()
-    warm = coverage.warm_up_groups()
-    if not warm:
-        lines.append(f"  history_complete: {history}; no KPI waits for a warm-up")
-    else:
-        lines.append(f"  history_complete: {history}; KPIs complete only once they have enough history:")
-        for (days, complete_from), kpi_ids in warm.items():
-            when = f"complete from {complete_from}" if complete_from else "no complete period yet"
-            lines += _wrapped(f"{days}-day warm-up, {when}: ", kpi_ids)
-    return lines
-
-
-def dbt_results(run_results: Path) -> dict[str, dict[str, int]]:
-    """Counts of dbt nodes by resource type and status from run_results.json."""
-    counts: dict[str, dict[str, int]] = {}
-    results = json.loads(run_results.read_text())["results"]
-    for result in results:
-        kind = result["unique_id"].split(".")[0]
-        status = str(result["status"])
-        counts.setdefault(kind, {}).setdefault(status, 0)
-        counts[kind][status] += 1
-    return counts
 
 
 # --------------------------------------------------------------------------- main
