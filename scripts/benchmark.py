@@ -27,6 +27,8 @@ tests, seeds) is recorded from dbt's run_results.json.
 Results go to benchmarks/results.json (merged: scales not run this time keep
 their earlier entries) and benchmarks/results.md (rendered from the JSON).
 Timings are never asserted anywhere; they depend on the machine and its load.
+
+The results files (merge, Markdown tables) are written by ``scripts/bench/report.py``.
 """
 
 from __future__ import annotations
@@ -42,35 +44,14 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from scripts.bench.common import DAILY_BUILD, INCREMENTAL_LABEL, SKIPPED_LABEL, StepResult, log
+from scripts.bench.report import merge_results, render_markdown
 from scripts.paths import ROOT
-
-log = logging.getLogger("benchmark")
-
-INCREMENTAL_LABEL = (
-    "`dbt build` without --full-refresh after loading one more daily delivery "
-    "(scripts/generate_increment.py: late and changed rows included)"
-)
-SKIPPED_LABEL = "not run (--no-incremental)"
-# What a scheduled production run executes, full refresh or daily: models, seeds,
-# snapshots and data tests. Unit tests check the SQL's logic on fixed fixtures,
-# not the data; dbt recommends running them in development and CI only, and
-# `make test` does (their cost does not grow with the data).
-DAILY_BUILD = ["build", "--exclude-resource-type", "unit_test"]
-
-
-@dataclass
-class StepResult:
-    """One measured step: wall seconds and the peak resident memory of its process tree."""
-
-    name: str
-    seconds: float
-    peak_mb: float
 
 
 def parse_scales(text: str) -> list[float]:
@@ -398,163 +379,6 @@ def benchmark_scale(
         for path in (manifest_path, floor_json):
             path.unlink(missing_ok=True)
     return entry
-
-
-def merge_results(old: dict[str, Any], new_entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Replace the entries of the scales just run, keep the others, sorted by scale."""
-    by_scale = {float(e["scale"]): e for e in old.get("scales", [])}
-    for entry in new_entries:
-        by_scale[float(entry["scale"])] = entry
-    return {"scales": [by_scale[s] for s in sorted(by_scale)]}
-
-
-def _mb(value: float) -> str:
-    return f"{value / 1024:.1f} GB" if value >= 1024 else f"{value:.0f} MB"
-
-
-def _s(value: float) -> str:
-    return f"{value:,.1f}"
-
-
-def _step(steps: dict[str, Any], name: str) -> str:
-    """'12.3 (1.2 GB)', or '-' for a step that was not run."""
-    if name not in steps:
-        return "-"
-    return f"{_s(steps[name]['seconds'])} ({_mb(steps[name]['peak_mb'])})"
-
-
-def render_markdown(results: dict[str, Any]) -> str:
-    """The results file: one row per scale, ratios against the smallest scale, rows per table."""
-    entries = results["scales"]
-    if not entries:
-        return "# Benchmark\n\nNo results yet: run `make bench`.\n"
-    lines = ["# Benchmark", ""]
-    dates = sorted({e["date"] for e in entries})
-    first = entries[0]
-    m, v = first["machine"], first["versions"]
-    lines.append(
-        f"Measured {', '.join(dates)} by `scripts/benchmark.py` (`make bench`) on a "
-        f"{m['cpus']}-core, {m['memory_gb']} GB machine; dbt-core {v['dbt-core']}, "
-        f"dbt-duckdb {v['dbt-duckdb']}, DuckDB {v['duckdb']}. Wall time in seconds; "
-        "peak = maximum resident memory of the step's process tree."
-    )
-    lines.append("")
-    lines.append(
-        "| scale | raw rows | generate s | load s (peak) | dbt build --full-refresh s (peak) "
-        "| floor: compiled SQL, no dbt s (peak) | load increment s | incremental day s (peak) "
-        "| dbt model time s | mart rows |"
-    )
-    lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for e in entries:
-        st = e["steps"]
-        lines.append(
-            "| {scale:g} | {raw:,} | {gen} | {load} | {build} | {floor} | {load_inc} | {inc} "
-            "| {models} | {marts:,} |".format(
-                scale=e["scale"],
-                raw=sum(e["raw_rows"].values()),
-                gen=_s(st["generate"]["seconds"]),
-                load=_step(st, "load"),
-                build=_step(st, "dbt build"),
-                floor=_step(st, "floor"),
-                load_inc=_s(st["load increment"]["seconds"]) if "load increment" in st else "-",
-                inc=_step(st, "incremental day"),
-                models=_s(e["dbt_model_seconds"]),
-                marts=sum(e["mart_rows"].values()),
-            )
-        )
-    lines.append("")
-    labels = sorted({e["incremental_label"] for e in entries})
-    lines.append(f"Incremental day: {'; '.join(labels)}.")
-    lines.append(
-        "Generate: the whole history; it is then cut into the deliveries through the second-last "
-        "and the last day (not in the table; see the JSON). Load: the first delivery. "
-        "Floor: every model's compiled SQL run in DAG order as `create or replace table|view` "
-        "in one DuckDB connection on the freshly loaded raw data (models only: no data tests, "
-        "unit tests, contracts or persisted docs). dbt model time: the sum of dbt's own "
-        "execution time of the models in the full build (it runs 2 threads, so it can exceed "
-        "the part of the wall time spent on models)."
-    )
-    lines.append("")
-    lines.append(render_breakdown(entries))
-    lines.append("")
-    lines.append(render_ratios(entries))
-    lines.append("## Rows per table")
-    lines.append("")
-    header = "| table | " + " | ".join(f"scale {e['scale']:g}" for e in entries) + " |"
-    lines.append(header)
-    lines.append("|---|" + "---:|" * len(entries))
-    for kind in ("raw_rows", "mart_rows"):
-        prefix = "raw." if kind == "raw_rows" else "marts."
-        names = sorted({name for e in entries for name in e[kind]})
-        for name in names:
-            cells = " | ".join(f"{e[kind].get(name, 0):,}" for e in entries)
-            lines.append(f"| {prefix}{name} | {cells} |")
-    lines.append("")
-    lines.append("## Slowest models in the floor (seconds)")
-    lines.append("")
-    for e in entries:
-        slow = ", ".join(f"{name} {sec:.1f}" for name, sec in e["floor_slowest_models"].items())
-        lines.append(f"- scale {e['scale']:g}: {slow}")
-    lines.append("")
-    return "\n".join(lines)
-
-
-def render_breakdown(entries: list[dict[str, Any]]) -> str:
-    """Where the full build and the incremental day spend dbt's execution time, per kind of node."""
-    rows = [e for e in entries if e.get("full_build_seconds_by_kind")]
-    if not rows:
-        return ""
-    kinds = sorted({k for e in rows for run in ("full", "day") for k in _kinds(e, run)})
-    lines = [
-        "dbt execution time per kind of node, full build / incremental day (seconds, summed over "
-        "dbt's 2 threads):",
-        "",
-        "| scale | " + " | ".join(kinds) + " |",
-        "|---:|" + "---:|" * len(kinds),
-    ]
-    for e in rows:
-        full, day = _kinds(e, "full"), _kinds(e, "day")
-        cells = [f"{_s(full[k]) if k in full else '-'} / {_s(day[k]) if k in day else '-'}" for k in kinds]
-        lines.append(f"| {e['scale']:g} | " + " | ".join(cells) + " |")
-    lines.append("")
-    for e in rows:
-        slow = e.get("incremental", {}).get("slowest_nodes")
-        if slow:
-            text = ", ".join(f"{name} {sec:.1f}" for name, sec in slow.items())
-            lines.append(f"- scale {e['scale']:g}, slowest nodes of the incremental day: {text}")
-    lines.append("")
-    return "\n".join(lines)
-
-
-def _kinds(entry: dict[str, Any], run: str) -> dict[str, float]:
-    if run == "full":
-        return entry.get("full_build_seconds_by_kind") or {}
-    return entry.get("incremental", {}).get("seconds_by_kind") or {}
-
-
-def render_ratios(entries: list[dict[str, Any]]) -> str:
-    """Growth against the smallest scale (data ratio vs build time ratio) and incremental/full."""
-    base = entries[0]
-    base_rows = sum(base["raw_rows"].values())
-    base_build = base["steps"]["dbt build"]["seconds"]
-    lines = [
-        "| scale | data ratio | build time ratio | floor time ratio | incremental / full | dbt build / floor |",
-        "|---:|---:|---:|---:|---:|---:|",
-    ]
-    for e in entries:
-        rows = sum(e["raw_rows"].values())
-        build = e["steps"]["dbt build"]["seconds"]
-        floor = e["steps"]["floor"]["seconds"]
-        incremental = e["steps"].get("incremental day")
-        ratio = f"{incremental['seconds'] / build:.2f}" if incremental else "-"
-        lines.append(
-            f"| {e['scale']:g} | {rows / base_rows:.2f} | {build / base_build:.2f} | "
-            f"{floor / base['steps']['floor']['seconds']:.2f} | {ratio} | {build / floor:.2f} |"
-        )
-    lines.append("")
-    lines.append(f"Ratios are against scale {base['scale']:g}.")
-    lines.append("")
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
