@@ -1,6 +1,6 @@
 """The bad-input checklist (/work/shared/specs/bad_inputs.md), one table row per class.
 
-Every row builds a tiny input folder (the BASE rows of tests/test_load_raw.py,
+Every row builds a tiny input folder (the BASE rows of tests/loader/helpers.py,
 required tables plus the optional table a class needs), breaks it the way the
 class describes and loads it. The expected outcome is one of
 
@@ -35,7 +35,7 @@ import pytest
 
 from scripts import load_raw
 from scripts.load_raw import LoadError, load
-from tests.test_load_raw import BASE, TEST_PII_KEY, Row, query, some, write_folder
+from tests.loader.helpers import BASE, TEST_PII_KEY, Row, query, some, write_folder
 
 Data = dict[str, list[Row]]
 Check = Callable[[Path, load_raw.LoadResult], None]
