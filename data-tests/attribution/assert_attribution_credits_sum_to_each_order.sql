@@ -18,19 +18,7 @@ orders as (
 
 attribution_models as (
 
-    select 'first_touch' as attribution_model
-    union all
-    select 'last_touch' as attribution_model
-    union all
-    select 'last_non_direct' as attribution_model
-    union all
-    select 'linear' as attribution_model
-    union all
-    select 'time_decay' as attribution_model
-    union all
-    select 'position_based' as attribution_model
-    union all
-    select 'markov' as attribution_model
+    select * from {{ ref('attribution_models') }}
 
 ),
 

@@ -76,21 +76,14 @@ order_refunds as (
 items as (
 
     select
-        order_items.order_item_id,
-        order_items.order_id,
-        order_items.product_id,
+        order_items.*,
         orders.customer_id,
         orders.is_cancelled,
         orders.is_guest,
         orders.ordered_at,
         orders.ordered_date,
-        order_items.quantity,
         orders.currency,
         orders.rate_to_reporting,
-        order_items.unit_price_local,
-        order_items.line_amount_local,
-        order_items.discount_amount_local,
-        order_items.merchandise_amount_local,
         products.currency as product_currency,
         products.unit_cost_local as product_unit_cost_local,
         not orders.is_cancelled as is_valid,
@@ -98,8 +91,13 @@ items as (
         coalesce(products.category, 'unknown') as category,
         {{ reporting_rate('products.currency', 'product_rates.rate_to_reporting') }} as product_rate_to_reporting,
         -- the line's share of the order, for spreading whole-order refunds
-        sum(order_items.merchandise_amount_local) over (partition by order_items.order_id) as order_merchandise_local,
-        count(*) over (partition by order_items.order_id) as order_lines
+        case
+            when sum(order_items.merchandise_amount_local) over (partition by order_items.order_id) <> 0
+                then
+                    order_items.merchandise_amount_local
+                    / sum(order_items.merchandise_amount_local) over (partition by order_items.order_id)
+            else 1.0 / count(*) over (partition by order_items.order_id)
+        end as order_share
     from order_items
     inner join orders
         on order_items.order_id = orders.order_id
@@ -115,45 +113,32 @@ items as (
 
 ),
 
-with_share as (
-
-    select
-        items.*,
-        case
-            when items.order_merchandise_local <> 0
-                then items.merchandise_amount_local / items.order_merchandise_local
-            else 1.0 / items.order_lines
-        end as order_share
-    from items
-
-),
-
 refunded as (
 
     select
-        with_share.*,
+        items.*,
         coalesce(line_refunds.refunds_count, 0) + coalesce(order_refunds.refunds_count, 0) as completed_refunds_count,
         coalesce(line_refunds.amount_local, 0)
-        + coalesce(order_refunds.amount_local, 0) * with_share.order_share as refund_requested_amount_local,
+        + coalesce(order_refunds.amount_local, 0) * items.order_share as refund_requested_amount_local,
         -- never more than the line's merchandise value
         least(
             coalesce(line_refunds.amount_capped_local, 0)
-            + coalesce(order_refunds.amount_capped_local, 0) * with_share.order_share,
-            greatest(with_share.merchandise_amount_local, 0)
+            + coalesce(order_refunds.amount_capped_local, 0) * items.order_share,
+            greatest(items.merchandise_amount_local, 0)
         ) as refund_amount_local_raw,
         cast(
             case
-                when order_refunds.order_id is not null then with_share.quantity
-                when line_refunds.has_unquantified_refund = 1 then with_share.quantity
-                when line_refunds.order_item_id is not null then least(line_refunds.quantity, with_share.quantity)
+                when order_refunds.order_id is not null then items.quantity
+                when line_refunds.has_unquantified_refund = 1 then items.quantity
+                when line_refunds.order_item_id is not null then least(line_refunds.quantity, items.quantity)
                 else 0
             end as {{ dbt.type_bigint() }}
         ) as refunded_quantity
-    from with_share
+    from items
     left join line_refunds
-        on with_share.order_item_id = line_refunds.order_item_id
+        on items.order_item_id = line_refunds.order_item_id
     left join order_refunds
-        on with_share.order_id = order_refunds.order_id
+        on items.order_id = order_refunds.order_id
 
 ),
 
@@ -161,9 +146,6 @@ converted as (
 
     select
         refunded.*,
-        cast(refunded.refund_amount_local_raw as {{ dbt.type_numeric() }}) as refunded_amount_local,
-        cast(refunded.refund_requested_amount_local - refunded.refund_amount_local_raw as {{ dbt.type_numeric() }})
-            as refund_excess_amount_local,
         {{ to_reporting_currency('merchandise_amount_local') }} as merchandise_amount,
         {{ to_reporting_currency('refund_amount_local_raw') }} as refunded_amount,
         {{ to_reporting_currency('refund_requested_amount_local - refund_amount_local_raw') }}
@@ -203,8 +185,9 @@ final as (
         line_amount_local,
         discount_amount_local,
         merchandise_amount_local,
-        refunded_amount_local,
-        refund_excess_amount_local,
+        cast(refund_amount_local_raw as {{ dbt.type_numeric() }}) as refunded_amount_local,
+        cast(refund_requested_amount_local - refund_amount_local_raw as {{ dbt.type_numeric() }})
+            as refund_excess_amount_local,
 
         -- money, in the reporting currency (order day's rates)
         rate_to_reporting,

@@ -75,32 +75,9 @@ item_totals as (
 
 joined as (
 
+    -- refunds and costs count for valid orders only
     select
-        orders.order_id,
-        orders.customer_id,
-        orders.session_id,
-        orders.status,
-        orders.is_cancelled,
-        orders.is_guest,
-        orders.sales_channel,
-        orders.device_type,
-        orders.has_coupon,
-        orders.ordered_at,
-        orders.ordered_date,
-        orders.currency,
-        orders.rate_to_reporting,
-        orders.items_amount_local,
-        orders.discount_amount_local,
-        orders.merchandise_amount_local,
-        orders.shipping_amount_local,
-        orders.tax_amount_local,
-        orders.total_amount_local,
-        orders.items_amount,
-        orders.discount_amount,
-        orders.merchandise_amount,
-        orders.shipping_amount,
-        orders.tax_amount,
-        orders.total_amount,
+        orders.*,
         not orders.is_cancelled as is_valid,
         coalesce(customers.is_test, false) as is_test,
         coalesce(item_totals.has_completed_refund, 0) = 1 as has_completed_refund,
@@ -108,11 +85,16 @@ joined as (
         coalesce(item_totals.units, 0) as units,
         coalesce(item_totals.distinct_categories, 0) as distinct_categories,
         coalesce(item_totals.refunded_units, 0) as refunded_units,
-        coalesce(item_totals.refunded_amount_local, 0) as completed_refund_amount_local,
-        coalesce(item_totals.refunded_amount, 0) as completed_refund_amount,
-        coalesce(item_totals.refund_excess_amount, 0) as refund_excess_amount,
-        coalesce(item_totals.gross_cogs, 0) as gross_cogs,
-        coalesce(item_totals.refunded_cost, 0) as refunded_cost
+        case when orders.is_cancelled then orders.merchandise_amount else 0 end as cancelled_amount,
+        case
+            when not orders.is_cancelled then coalesce(item_totals.refunded_amount_local, 0) else 0
+        end as valid_refund_amount_local,
+        case when not orders.is_cancelled then coalesce(item_totals.refunded_amount, 0) else 0 end as valid_refund_amount,
+        case
+            when not orders.is_cancelled then coalesce(item_totals.refund_excess_amount, 0) else 0
+        end as valid_refund_excess_amount,
+        case when not orders.is_cancelled then coalesce(item_totals.gross_cogs, 0) else 0 end as valid_gross_cogs,
+        case when not orders.is_cancelled then coalesce(item_totals.refunded_cost, 0) else 0 end as valid_refunded_cost
     from orders
     left join item_totals
         on orders.order_id = item_totals.order_id
@@ -154,14 +136,7 @@ measured as (
             when sequenced.customer_id is null then 'guest'
             when sequenced.customer_prior_valid_orders = 0 then 'new'
             else 'returning'
-        end as customer_type,
-        case when sequenced.is_cancelled then sequenced.merchandise_amount else 0 end as cancelled_amount,
-        -- refunds, costs and revenue count for valid orders only
-        case when sequenced.is_valid then sequenced.completed_refund_amount_local else 0 end as valid_refund_amount_local,
-        case when sequenced.is_valid then sequenced.completed_refund_amount else 0 end as valid_refund_amount,
-        case when sequenced.is_valid then sequenced.refund_excess_amount else 0 end as valid_refund_excess_amount,
-        case when sequenced.is_valid then sequenced.gross_cogs else 0 end as valid_gross_cogs,
-        case when sequenced.is_valid then sequenced.refunded_cost else 0 end as valid_refunded_cost
+        end as customer_type
     from sequenced
 
 ),

@@ -137,21 +137,11 @@ dated as (
 scored as (
 
     -- quintiles by rank among the month's buyers; tied values share a score
-    -- (ntile would split a tie across two scores)
     select
         dated.*,
-        cast(floor(
-            5.0 * (rank() over (partition by dated.month_start_date order by dated.recency_days desc) - 1)
-            / count(*) over (partition by dated.month_start_date)
-        ) as {{ dbt.type_int() }}) + 1 as recency_score,
-        cast(floor(
-            5.0 * (rank() over (partition by dated.month_start_date order by dated.frequency) - 1)
-            / count(*) over (partition by dated.month_start_date)
-        ) as {{ dbt.type_int() }}) + 1 as frequency_score,
-        cast(floor(
-            5.0 * (rank() over (partition by dated.month_start_date order by dated.monetary) - 1)
-            / count(*) over (partition by dated.month_start_date)
-        ) as {{ dbt.type_int() }}) + 1 as monetary_score
+        {{ quintile_score('dated.recency_days desc', 'dated.month_start_date') }} as recency_score,
+        {{ quintile_score('dated.frequency', 'dated.month_start_date') }} as frequency_score,
+        {{ quintile_score('dated.monetary', 'dated.month_start_date') }} as monetary_score
     from dated
 
 ),

@@ -56,43 +56,23 @@ events as (
 
 ),
 
-ranked_events as (
-
-    select
-        session_id,
-        anonymous_id,
-        page_url,
-        page_type,
-        referrer,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        device_type,
-        country_code,
-        row_number() over (partition by session_id order by event_at, event_id) as event_rank
-    from events
-
-),
-
 first_events as (
 
-    select
-        session_id,
-        anonymous_id,
-        page_url as landing_page_url,
-        page_type as landing_page_type,
-        referrer,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        device_type,
-        country_code,
-        {{ surrogate_key(['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'referrer']) }}
-            as traffic_source_id
-    from ranked_events
-    where event_rank = 1
+    {{ first_session_event('events', [
+        'session_id',
+        'anonymous_id',
+        'page_url as landing_page_url',
+        'page_type as landing_page_type',
+        'referrer',
+        'utm_source',
+        'utm_medium',
+        'utm_campaign',
+        'utm_content',
+        'device_type',
+        'country_code',
+        surrogate_key(['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'referrer'])
+        ~ ' as traffic_source_id',
+    ]) }}
 
 ),
 
@@ -114,81 +94,22 @@ session_totals as (
 
 first_purchases as (
 
-    -- the order of the session's first purchase event (ties: lowest event_id)
-    select
-        session_id,
-        order_id as purchase_order_id,
-        row_number() over (partition by session_id order by event_at, event_id) as purchase_rank
-    from events
-    where event_name = 'purchase'
+    -- the order of the session's first purchase event
+    {{ first_session_event('events', ['session_id', 'order_id as purchase_order_id'], where="event_name = 'purchase'") }}
 
 ),
 
 first_logins as (
 
     -- the customer first logged in during the session (used when the id is not stitched)
-    select
-        session_id,
-        customer_id as event_customer_id,
-        row_number() over (partition by session_id order by event_at, event_id) as login_rank
-    from events
-    where customer_id is not null
+    {{ first_session_event('events', ['session_id', 'customer_id as event_customer_id'], where='customer_id is not null') }}
 
 ),
 
-product_view_step as (
+funnel_steps as (
 
-    select
-        session_id,
-        min(event_at) as product_view_reached_at
-    from events
-    where event_name = 'product_view'
-    group by session_id
-
-),
-
-add_to_cart_step as (
-
-    select
-        events.session_id,
-        min(events.event_at) as add_to_cart_reached_at
-    from events
-    inner join product_view_step
-        on events.session_id = product_view_step.session_id
-    where
-        events.event_name = 'add_to_cart'
-        and events.event_at >= product_view_step.product_view_reached_at
-    group by events.session_id
-
-),
-
-begin_checkout_step as (
-
-    select
-        events.session_id,
-        min(events.event_at) as begin_checkout_reached_at
-    from events
-    inner join add_to_cart_step
-        on events.session_id = add_to_cart_step.session_id
-    where
-        events.event_name = 'begin_checkout'
-        and events.event_at >= add_to_cart_step.add_to_cart_reached_at
-    group by events.session_id
-
-),
-
-purchase_step as (
-
-    select
-        events.session_id,
-        min(events.event_at) as purchase_reached_at
-    from events
-    inner join begin_checkout_step
-        on events.session_id = begin_checkout_step.session_id
-    where
-        events.event_name = 'purchase'
-        and events.event_at >= begin_checkout_step.begin_checkout_reached_at
-    group by events.session_id
+    -- a step counts only when it happens at or after the step before was reached
+    {{ ordered_funnel_reached('events', ['product_view', 'add_to_cart', 'begin_checkout', 'purchase']) }}
 
 ),
 
@@ -201,9 +122,7 @@ identified as (
         coalesce(stitched_ids.is_test_customer, customers.is_test, false) as is_test_user
     from first_events
     left join first_logins
-        on
-            first_events.session_id = first_logins.session_id
-            and first_logins.login_rank = 1
+        on first_events.session_id = first_logins.session_id
     left join stitched_ids
         on first_events.anonymous_id = stitched_ids.anonymous_id
     left join customers
@@ -250,14 +169,14 @@ final as (
         session_totals.product_view_dwell_ms,
 
         -- ordered funnel
-        product_view_step.product_view_reached_at is not null as reached_product_view,
-        add_to_cart_step.add_to_cart_reached_at is not null as reached_add_to_cart,
-        begin_checkout_step.begin_checkout_reached_at is not null as reached_begin_checkout,
-        purchase_step.purchase_reached_at is not null as reached_purchase,
-        product_view_step.product_view_reached_at,
-        add_to_cart_step.add_to_cart_reached_at,
-        begin_checkout_step.begin_checkout_reached_at,
-        purchase_step.purchase_reached_at,
+        funnel_steps.product_view_reached_at is not null as reached_product_view,
+        funnel_steps.add_to_cart_reached_at is not null as reached_add_to_cart,
+        funnel_steps.begin_checkout_reached_at is not null as reached_begin_checkout,
+        funnel_steps.purchase_reached_at is not null as reached_purchase,
+        funnel_steps.product_view_reached_at,
+        funnel_steps.add_to_cart_reached_at,
+        funnel_steps.begin_checkout_reached_at,
+        funnel_steps.purchase_reached_at,
 
         -- purchase (any purchase event, in or out of funnel order)
         session_totals.has_purchase,
@@ -270,17 +189,9 @@ final as (
     left join traffic_sources
         on first_events.traffic_source_id = traffic_sources.traffic_source_id
     left join first_purchases
-        on
-            first_events.session_id = first_purchases.session_id
-            and first_purchases.purchase_rank = 1
-    left join product_view_step
-        on first_events.session_id = product_view_step.session_id
-    left join add_to_cart_step
-        on first_events.session_id = add_to_cart_step.session_id
-    left join begin_checkout_step
-        on first_events.session_id = begin_checkout_step.session_id
-    left join purchase_step
-        on first_events.session_id = purchase_step.session_id
+        on first_events.session_id = first_purchases.session_id
+    left join funnel_steps
+        on first_events.session_id = funnel_steps.session_id
 
 )
 

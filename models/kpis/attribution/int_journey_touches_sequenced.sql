@@ -53,47 +53,6 @@ order_touches as (
 
 ),
 
-touchless_orders as (
-
-    select
-        order_users.order_id,
-        order_users.user_id,
-        order_users.ordered_at
-    from order_users
-    left join order_touches
-        on order_users.order_id = order_touches.order_id
-    where order_touches.order_id is null
-
-),
-
-converting_touches as (
-
-    select
-        order_id as journey_id,
-        order_id,
-        user_id,
-        true as is_converting,
-        true as has_session,
-        session_id,
-        started_at,
-        channel_group,
-        ordered_at
-    from order_touches
-    union all
-    select
-        order_id as journey_id,
-        order_id,
-        user_id,
-        true as is_converting,
-        false as has_session,
-        cast(null as {{ dbt.type_string() }}) as session_id,
-        cast(null as {{ dbt.type_timestamp() }}) as started_at,
-        'direct' as channel_group,
-        ordered_at
-    from touchless_orders
-
-),
-
 converting_sessions as (
 
     select distinct session_id
@@ -158,22 +117,40 @@ non_converting_numbered as (
 
 ),
 
-non_converting_keyed as (
+journey_touches as (
 
+    -- converting touches, placeholder touches of orders without a session, non-converting touches
     select
-        session_id,
+        order_id as journey_id,
+        order_id,
         user_id,
+        true as is_converting,
+        true as has_session,
+        session_id,
         started_at,
         channel_group,
-        cast(user_journey_number as {{ dbt.type_string() }}) as user_journey_number_text
-    from non_converting_numbered
-
-),
-
-non_converting_touches as (
-
+        ordered_at
+    from order_touches
+    union all
     select
-        {{ dbt.concat(["'nc:'", 'user_id', "':'", 'user_journey_number_text']) }} as journey_id,
+        order_users.order_id as journey_id,
+        order_users.order_id,
+        order_users.user_id,
+        true as is_converting,
+        false as has_session,
+        cast(null as {{ dbt.type_string() }}) as session_id,
+        cast(null as {{ dbt.type_timestamp() }}) as started_at,
+        'direct' as channel_group,
+        order_users.ordered_at
+    from order_users
+    left join order_touches
+        on order_users.order_id = order_touches.order_id
+    where order_touches.order_id is null
+    union all
+    select
+        {{ dbt.concat([
+            "'nc:'", 'user_id', "':'", 'cast(user_journey_number as ' ~ dbt.type_string() ~ ')'
+        ]) }} as journey_id,
         cast(null as {{ dbt.type_string() }}) as order_id,
         user_id,
         false as is_converting,
@@ -182,35 +159,7 @@ non_converting_touches as (
         started_at,
         channel_group,
         cast(null as {{ dbt.type_timestamp() }}) as ordered_at
-    from non_converting_keyed
-
-),
-
-journey_touches as (
-
-    select
-        journey_id,
-        order_id,
-        user_id,
-        is_converting,
-        has_session,
-        session_id,
-        started_at,
-        channel_group,
-        ordered_at
-    from converting_touches
-    union all
-    select
-        journey_id,
-        order_id,
-        user_id,
-        is_converting,
-        has_session,
-        session_id,
-        started_at,
-        channel_group,
-        ordered_at
-    from non_converting_touches
+    from non_converting_numbered
 
 ),
 

@@ -6,13 +6,22 @@
     touch), time_decay (weight 0.5 ^ (days before the order / var
     attribution_half_life_days, default 7), normalised) and position_based
     (40% first, 40% last, 20% shared by the touches between; 50/50 for two
-    touches, all for one). Touches of the same channel add up. -#}
+    touches, all for one). Touches of the same channel add up. The list of
+    models is the seed attribution_models (method `rule`); each needs its
+    weight in touch_weights and touch_credits. -#}
 {%- set half_life_days = setting('attribution_half_life_days') %}
 with
 
 journey_touches as (
 
     select * from {{ ref('int_journey_touches_sequenced') }}
+
+),
+
+rule_models as (
+
+    select * from {{ ref('attribution_models') }}
+    where method = 'rule'
 
 ),
 
@@ -54,22 +63,6 @@ touch_weights as (
             else 0.2 / (touch_count - 2)
         end as position_based
     from order_touches
-
-),
-
-rule_models as (
-
-    select 'first_touch' as attribution_model
-    union all
-    select 'last_touch' as attribution_model
-    union all
-    select 'last_non_direct' as attribution_model
-    union all
-    select 'linear' as attribution_model
-    union all
-    select 'time_decay' as attribution_model
-    union all
-    select 'position_based' as attribution_model
 
 ),
 

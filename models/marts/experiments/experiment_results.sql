@@ -7,7 +7,6 @@
     p-value and unpooled SE for the 95% CI, Welch's t-test for revenue per
     visitor with the normal approximation of t, relative-lift CIs on the log of
     the ratio (delta method). -#}
-{%- set weights = setting_value('experiment_variant_weights') -%}
 {%- set z95 = 1.959963984540054 -%}
 {%- set double = kpi_type_double() -%}
 {%- set srm_p_value = chi_square_p_value('srm_chi_square', 'srm_degrees_of_freedom') -%}
@@ -35,19 +34,7 @@ variant_totals as (
         sum(net_revenue) as net_revenue,
         sum(cast(gmv as {{ double }}) * cast(gmv as {{ double }})) as gmv_sum_of_squares,
         -- expected-split weight: var experiment_variant_weights, else equal
-        {% if weights -%}
-            case
-                {%- for experiment_id, variant_weights in weights.items() %}
-                    {%- for variant_name, weight in variant_weights.items() %}
-                        when experiment_id = {{ sql_literal(experiment_id) }} and variant = {{ sql_literal(variant_name) }}
-                            then cast({{ sql_literal(weight) }} as {{ double }})
-                    {%- endfor %}
-                {%- endfor %}
-                else cast(1 as {{ double }})
-            end
-        {%- else -%}
-            cast(1 as {{ double }})
-        {%- endif %} as split_weight
+        {{ experiment_split_weight('experiment_id', 'variant') }} as split_weight
     from visitors
     group by experiment_id, variant
 
@@ -56,27 +43,18 @@ variant_totals as (
 variant_rates as (
 
     select
-        experiment_id,
-        variant,
-        is_control,
-        window_start_at,
-        window_end_at,
-        assigned_visitors,
-        sessions,
-        purchase_sessions,
-        converted_visitors,
-        gmv,
-        net_revenue,
-        cast(sum(assigned_visitors) over (partition by experiment_id) as {{ dbt.type_bigint() }}) as experiment_visitors,
-        count(*) over (partition by experiment_id) as variant_count,
-        split_weight / sum(split_weight) over (partition by experiment_id) as expected_share,
-        cast(converted_visitors as {{ double }}) / assigned_visitors as conversion_rate,
-        cast(purchase_sessions as {{ double }}) / nullif(sessions, 0) as session_conversion_rate,
-        cast(gmv as {{ double }}) / assigned_visitors as revenue_per_visitor,
+        totals.*,
+        cast(sum(totals.assigned_visitors) over (partition by totals.experiment_id) as {{ dbt.type_bigint() }})
+            as experiment_visitors,
+        count(*) over (partition by totals.experiment_id) as variant_count,
+        totals.split_weight / sum(totals.split_weight) over (partition by totals.experiment_id) as expected_share,
+        cast(totals.converted_visitors as {{ double }}) / totals.assigned_visitors as conversion_rate,
+        cast(totals.purchase_sessions as {{ double }}) / nullif(totals.sessions, 0) as session_conversion_rate,
+        cast(totals.gmv as {{ double }}) / totals.assigned_visitors as revenue_per_visitor,
         -- sample variance of revenue per visitor (visitors without a purchase count as 0)
-        (gmv_sum_of_squares - cast(gmv as {{ double }}) * gmv / assigned_visitors)
-        / nullif(assigned_visitors - 1, 0) as revenue_variance
-    from variant_totals
+        (totals.gmv_sum_of_squares - cast(totals.gmv as {{ double }}) * totals.gmv / totals.assigned_visitors)
+        / nullif(totals.assigned_visitors - 1, 0) as revenue_variance
+    from variant_totals as totals
 
 ),
 
@@ -88,17 +66,6 @@ split_checked as (
         power(variant_rates.assigned_visitors - variant_rates.expected_share * variant_rates.experiment_visitors, 2)
         / nullif(variant_rates.expected_share * variant_rates.experiment_visitors, 0) as srm_chi_square_term
     from variant_rates
-
-),
-
-sample_ratio as (
-
-    select
-        experiment_id,
-        sum(srm_chi_square_term) as srm_chi_square,
-        max(variant_count) - 1 as srm_degrees_of_freedom
-    from split_checked
-    group by experiment_id
 
 ),
 
@@ -119,26 +86,9 @@ controls as (
 compared as (
 
     select
-        split_checked.experiment_id,
-        split_checked.variant,
-        split_checked.is_control,
-        split_checked.window_start_at,
-        split_checked.window_end_at,
-        split_checked.assigned_visitors,
-        split_checked.experiment_visitors,
-        split_checked.expected_share,
-        split_checked.expected_visitors,
-        split_checked.sessions,
-        split_checked.purchase_sessions,
-        split_checked.converted_visitors,
-        split_checked.conversion_rate,
-        split_checked.session_conversion_rate,
-        split_checked.gmv,
-        split_checked.net_revenue,
-        split_checked.revenue_per_visitor,
-        split_checked.revenue_variance,
-        sample_ratio.srm_chi_square,
-        sample_ratio.srm_degrees_of_freedom,
+        split_checked.*,
+        sum(split_checked.srm_chi_square_term) over (partition by split_checked.experiment_id) as srm_chi_square,
+        split_checked.variant_count - 1 as srm_degrees_of_freedom,
         controls.control_visitors,
         controls.control_conversion_rate,
         controls.control_revenue_per_visitor,
@@ -152,8 +102,6 @@ compared as (
         split_checked.revenue_variance / split_checked.assigned_visitors as revenue_mean_variance,
         controls.control_revenue_variance / controls.control_visitors as control_revenue_mean_variance
     from split_checked
-    inner join sample_ratio
-        on split_checked.experiment_id = sample_ratio.experiment_id
     left join controls
         on split_checked.experiment_id = controls.experiment_id
             and not split_checked.is_control
@@ -246,33 +194,13 @@ final as (
 
         -- conversion vs control: two-proportion z-test
         control_conversion_rate,
-        {{ round_statistic('conversion_lift') }} as conversion_lift,
-        {{ round_statistic('conversion_lift - ' ~ z95 ~ ' * conversion_unpooled_se') }} as conversion_lift_ci_lower,
-        {{ round_statistic('conversion_lift + ' ~ z95 ~ ' * conversion_unpooled_se') }} as conversion_lift_ci_upper,
-        {{ round_statistic('conversion_relative_lift') }} as conversion_relative_lift,
-        {{ round_statistic(
-            'exp(ln(nullif(conversion_relative_lift + 1, 0)) - ' ~ z95 ~ ' * conversion_log_ratio_se) - 1'
-        ) }} as conversion_relative_lift_ci_lower,
-        {{ round_statistic(
-            'exp(ln(nullif(conversion_relative_lift + 1, 0)) + ' ~ z95 ~ ' * conversion_log_ratio_se) - 1'
-        ) }} as conversion_relative_lift_ci_upper,
+        {{ lift_with_intervals('conversion', 'conversion_unpooled_se', 'conversion_log_ratio_se', z95) }},
         {{ round_statistic('conversion_z_score') }} as conversion_z_score,
         {{ round_statistic('2 * (1 - ' ~ normal_cdf('abs(conversion_z_score)') ~ ')') }} as conversion_p_value,
 
         -- revenue per visitor vs control: Welch's t-test (normal approximation)
         control_revenue_per_visitor,
-        {{ round_statistic('revenue_per_visitor_lift') }} as revenue_per_visitor_lift,
-        {{ round_statistic('revenue_per_visitor_lift - ' ~ z95 ~ ' * revenue_welch_se') }}
-            as revenue_per_visitor_lift_ci_lower,
-        {{ round_statistic('revenue_per_visitor_lift + ' ~ z95 ~ ' * revenue_welch_se') }}
-            as revenue_per_visitor_lift_ci_upper,
-        {{ round_statistic('revenue_per_visitor_relative_lift') }} as revenue_per_visitor_relative_lift,
-        {{ round_statistic(
-            'exp(ln(nullif(revenue_per_visitor_relative_lift + 1, 0)) - ' ~ z95 ~ ' * revenue_log_ratio_se) - 1'
-        ) }} as revenue_per_visitor_relative_lift_ci_lower,
-        {{ round_statistic(
-            'exp(ln(nullif(revenue_per_visitor_relative_lift + 1, 0)) + ' ~ z95 ~ ' * revenue_log_ratio_se) - 1'
-        ) }} as revenue_per_visitor_relative_lift_ci_upper,
+        {{ lift_with_intervals('revenue_per_visitor', 'revenue_welch_se', 'revenue_log_ratio_se', z95) }},
         {{ round_statistic('welch_t_statistic') }} as welch_t_statistic,
         {{ round_statistic('welch_degrees_of_freedom') }} as welch_degrees_of_freedom,
         {{ round_statistic('2 * (1 - ' ~ normal_cdf('abs(welch_t_statistic)') ~ ')') }} as revenue_per_visitor_p_value

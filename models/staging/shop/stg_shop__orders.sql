@@ -1,5 +1,13 @@
 {#- Reads the exchange-rate lookup besides its source: the one sanctioned
     staging-to-staging read (see DECISIONLOG: currency conversion in staging). -#}
+{%- set local_amounts = [
+    'items_amount_local',
+    'discount_amount_local',
+    'merchandise_amount_local',
+    'shipping_amount_local',
+    'tax_amount_local',
+    'total_amount_local',
+] %}
 with
 
 source as (
@@ -59,32 +67,10 @@ renamed as (
 
 ),
 
-with_rate as (
-
-    -- the latest rate on or before the order's reporting day
-    select
-        renamed.*,
-        {{ reporting_rate('renamed.currency', 'rates.rate_to_reporting') }} as rate_to_reporting
-    from renamed
-    left join exchange_rates as rates
-        on renamed.currency = rates.currency
-            and renamed.ordered_date >= rates.valid_from
-            and renamed.ordered_date < rates.valid_to
-
-),
-
 converted as (
 
-    -- money in the reporting currency
-    select
-        with_rate.*,
-        {{ to_reporting_currency('items_amount_local') }} as items_amount,
-        {{ to_reporting_currency('discount_amount_local') }} as discount_amount,
-        {{ to_reporting_currency('merchandise_amount_local') }} as merchandise_amount,
-        {{ to_reporting_currency('shipping_amount_local') }} as shipping_amount,
-        {{ to_reporting_currency('tax_amount_local') }} as tax_amount,
-        {{ to_reporting_currency('total_amount_local') }} as total_amount
-    from with_rate
+    -- money in the reporting currency, at the latest rate on or before the order's reporting day
+    {{ converted_to_reporting_currency('renamed', 'ordered_date', local_amounts) }}
 
 )
 

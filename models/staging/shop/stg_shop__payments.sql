@@ -38,27 +38,10 @@ renamed as (
 
 ),
 
-with_rate as (
-
-    -- the latest rate on or before the payment's reporting day
-    select
-        renamed.*,
-        {{ reporting_rate('renamed.currency', 'rates.rate_to_reporting') }} as rate_to_reporting
-    from renamed
-    left join exchange_rates as rates
-        on renamed.currency = rates.currency
-            and renamed.created_date >= rates.valid_from
-            and renamed.created_date < rates.valid_to
-
-),
-
 converted as (
 
-    -- money in the reporting currency
-    select
-        with_rate.*,
-        {{ to_reporting_currency('amount_local') }} as amount
-    from with_rate
+    -- money in the reporting currency, at the latest rate on or before the payment's reporting day
+    {{ converted_to_reporting_currency('renamed', 'created_date', ['amount_local']) }}
 
 )
 
