@@ -143,9 +143,9 @@ BAD_SETTINGS = [
         id="unknown-breakdown",
     ),
     pytest.param(
-        "{kpis_commerce_order_dimensions: sales_channel}",
-        'kpis_commerce_order_dimensions = "sales_channel" is not valid: expected a list of names',
-        id="dimensions-not-a-list",
+        "{kpi_breakdowns_only: sales_channel}",
+        'kpi_breakdowns_only = "sales_channel" is not valid: expected a list of names',
+        id="breakdowns-not-a-list",
     ),
     pytest.param(
         "{experiment_variant_weights: {e1: {control: 1, treatment: 0}}}",

@@ -8,9 +8,13 @@
     `allowed`), weights (a mapping of mappings of positive numbers).
     `nullable`: null is allowed too. -#}
 {% macro settings_spec() -%}
-    {%- set web_breakdowns = [
-        'ad_channel', 'campaign_id', 'platform', 'content_type', 'traffic_channel_group',
-        'device_type', 'country_code', 'dwell_bucket', 'acquisition_channel_group',
+    {#- the spelling of every breakdown dimension (tests/test_kpi_catalog.py
+        DIMENSIONS); which KPI has which is the catalog's (seed kpi_definitions) -#}
+    {%- set dimension_names = [
+        'sales_channel', 'traffic_channel_group', 'device_type', 'country_code', 'customer_type',
+        'customer_gender', 'acquisition_channel_group', 'product_category', 'ad_channel', 'campaign_id',
+        'support_channel', 'support_category', 'shipping_mode', 'carrier', 'warehouse_id', 'payment_method',
+        'platform', 'content_type', 'dwell_bucket',
     ] -%}
     {{ return({
         'reporting_timezone': {'kind': 'timezone'},
@@ -47,17 +51,6 @@
         },
         'incremental_lookback_days': {'kind': 'integer', 'min': 0, 'max': 366},
         'kpi_breakdowns': {'kind': 'boolean'},
-        'kpi_breakdowns_only': {'kind': 'names', 'allowed': web_breakdowns, 'nullable': true},
-        'kpis_commerce_order_dimensions': {'kind': 'names', 'allowed': [
-            'sales_channel', 'traffic_channel_group', 'device_type', 'country_code',
-            'customer_type', 'customer_gender', 'acquisition_channel_group',
-        ]},
-        'kpis_commerce_item_dimensions': {'kind': 'names', 'allowed': ['product_category']},
-        'kpis_commerce_customer_dimensions': {'kind': 'names', 'allowed': [
-            'acquisition_channel_group', 'country_code', 'customer_gender',
-        ]},
-        'kpis_commerce_computed_dimensions': {'kind': 'names', 'allowed': [
-            'acquisition_channel_group', 'country_code',
-        ]},
+        'kpi_breakdowns_only': {'kind': 'names', 'allowed': dimension_names, 'nullable': true},
     }) }}
 {%- endmacro %}

@@ -6,7 +6,6 @@
     order, day 0 to day 364 / cohort customers). A cohort's retention at an
     offset is incomplete until that month is complete; its LTV until day 364
     after the cohort month's last day is complete. -#}
-{%- set customer_dimensions = setting_value('kpis_commerce_customer_dimensions') -%}
 {%- set ltv_window_days = 365 -%}
 {%- set ltv_window_end = dbt.dateadd('day', ltv_window_days - 2, dbt.dateadd('month', 1, 'aggregated.date_day')) -%}
 {%- set cohort_measures = [
@@ -24,6 +23,11 @@
     {'kpi_id': 'ltv_12m_margin', 'numerator': 'ltv_gross_margin',
      'denominator': 'cohort_customers', 'is_complete': 'is_ltv_complete'},
 ] -%}
+{%- set breakdowns = kpi_catalog_breakdowns(cohort_kpis | map(attribute='kpi_id') | list) -%}
+{%- set customer_dimensions = kpi_dimensions(
+    breakdowns, ['acquisition_channel_group', 'country_code', 'customer_gender']
+) %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 customer_months as (
@@ -134,7 +138,7 @@ aggregated_with_coverage as (
 
 final as (
 
-    {{ kpi_unpivot('aggregated_with_coverage', cohort_kpis) }}
+    {{ kpi_components_final([{'relation': 'aggregated_with_coverage', 'kpis': cohort_kpis}], breakdowns) }}
 
 )
 

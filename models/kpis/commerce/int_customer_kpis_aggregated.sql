@@ -2,7 +2,6 @@
     effective_new_customer_rate (signups with a valid order within 72 hours of
     the signup). A signup day's rate is incomplete until its 72-hour window
     (which ends at the latest three days later) is within the complete data. -#}
-{%- set customer_dimensions = setting_value('kpis_commerce_customer_dimensions') -%}
 {%- set effective_window_hours = 72 -%}
 {#- the 72 hours after any signup of a day end by the third day after it -#}
 {%- set effective_window_days = (effective_window_hours / 24) | round(0, 'ceil') | int -%}
@@ -11,6 +10,11 @@
     {'kpi_id': 'effective_new_customer_rate', 'numerator': 'effective_signups',
      'denominator': 'signups', 'is_complete': 'is_window_complete'},
 ] -%}
+{%- set breakdowns = kpi_catalog_breakdowns(signup_kpis | map(attribute='kpi_id') | list) -%}
+{%- set customer_dimensions = kpi_dimensions(
+    breakdowns, ['acquisition_channel_group', 'country_code', 'customer_gender']
+) %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 customers as (
@@ -91,7 +95,7 @@ aggregated_with_coverage as (
 
 final as (
 
-    {{ kpi_unpivot('aggregated_with_coverage', signup_kpis) }}
+    {{ kpi_components_final([{'relation': 'aggregated_with_coverage', 'kpis': signup_kpis}], breakdowns) }}
 
 )
 

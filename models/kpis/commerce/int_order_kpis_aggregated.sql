@@ -3,8 +3,8 @@
     order day: one unit per placed order from fct_orders, plus the product
     category breakdown of the money KPIs from the order lines. Customer
     attributes (country, gender, acquisition channel group) are the ordering
-    customer's; a guest order has none and reports them as 'unknown'. The vars
-    limit the breakdowns (unit tests keep their expected rows small).
+    customer's; a guest order has none and reports them as 'unknown'. Each KPI
+    has the breakdowns the catalog (seed kpi_definitions) lists for it.
     Incremental: a run recomputes, whole, every order day of an order that
     fct_orders rebuilds (macro order_days_to_rebuild): refunds are dated by
     the order, so a refund completed today changes the day its order was
@@ -17,15 +17,6 @@
         on_schema_change='fail',
     )
 }}
-{%- set order_dimensions = setting_value('kpis_commerce_order_dimensions') -%}
-{%- set item_dimensions = setting_value('kpis_commerce_item_dimensions') -%}
-{#- breakdowns a KPI does not have (the dictionary's table for helper A):
-    customer_type is trivial for new customers and for repeat revenue -#}
-{%- set excluded_dimensions = {
-    'new_customers': ['customer_type'],
-    'repeat_revenue_share': ['customer_type'],
-    'aux_cogs': order_dimensions,
-} -%}
 {%- set order_measures = [
     'placed_orders', 'cancelled_orders', 'valid_orders', 'refunded_valid_orders',
     'cross_sell_orders', 'first_valid_orders', 'units', 'gmv', 'net_revenue', 'cogs',
@@ -54,16 +45,13 @@
     {'kpi_id': 'refund_value_rate', 'numerator': 'refunded_amount', 'denominator': 'valid_merchandise_amount'},
     {'kpi_id': 'gross_margin_pct', 'numerator': 'net_revenue - cogs', 'denominator': 'net_revenue'},
 ] -%}
-{#- which rows of the order KPIs to keep: every total, and each breakdown a KPI has -#}
-{%- set kept_rows = ["dimension = 'total'"] -%}
-{%- for kpi in order_kpis -%}
-    {%- set excluded = excluded_dimensions.get(kpi['kpi_id'], []) -%}
-    {%- if excluded -%}
-        {%- do kept_rows.append("(kpi_id = '" ~ kpi['kpi_id'] ~ "' and dimension not in ('" ~ excluded | join("', '") ~ "'))") -%}
-    {%- elif kpi['kpi_id'] not in excluded_dimensions -%}
-        {%- do kept_rows.append("kpi_id = '" ~ kpi['kpi_id'] ~ "'") -%}
-    {%- endif -%}
-{%- endfor %}
+{%- set breakdowns = kpi_catalog_breakdowns(order_kpis | map(attribute='kpi_id') | list) -%}
+{%- set order_dimensions = kpi_dimensions(breakdowns, [
+    'sales_channel', 'traffic_channel_group', 'device_type', 'country_code', 'customer_type', 'customer_gender',
+    'acquisition_channel_group',
+]) -%}
+{%- set item_dimensions = kpi_dimensions(breakdowns, ['product_category']) %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 all_orders as (
@@ -195,58 +183,13 @@ item_aggregated as (
 
 ),
 
-order_kpis as (
-
-    {{ kpi_unpivot('order_aggregated', order_kpis) }}
-
-),
-
-item_kpis as (
-
-    {{ kpi_unpivot('item_aggregated', item_kpis) }}
-
-),
-
-unioned as (
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from order_kpis
-    where {{ kept_rows | join(' or ') }}
-
-    union all
-
-    -- the totals come from the orders; the lines only add their breakdowns
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from item_kpis
-    where dimension <> 'total'
-
-),
-
 final as (
 
-    select
-        kpi_id,
-        cast(date_day as date) as date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from unioned
+    {#- the totals come from the orders; the lines only add their breakdowns #}
+    {{ kpi_components_final([
+        {'relation': 'order_aggregated', 'kpis': order_kpis},
+        {'relation': 'item_aggregated', 'kpis': item_kpis, 'where': "dimension <> 'total'"},
+    ], breakdowns) }}
 
 )
 

@@ -2,11 +2,20 @@
     breakdown. NPS is dated by the response day and cut by the responding
     customer's country; review KPIs are dated by the day the review was written
     (its response and resolution belong to that day) and cut by the reviewed
-    product's category. Var kpi_breakdowns (default true) set to false keeps
-    only the total rows (unit tests). -#}
-{%- set breakdowns = setting_value('kpi_breakdowns') -%}
-{%- set nps_dimensions = ['country_code'] if breakdowns else [] -%}
-{%- set review_dimensions = ['product_category'] if breakdowns else [] -%}
+    product's category. Each KPI has the breakdowns the catalog (seed
+    kpi_definitions) lists for it. -#}
+{%- set review_kpis = [
+    {'kpi_id': 'avg_rating', 'numerator': 'rating_points', 'denominator': 'rated_reviews'},
+    {'kpi_id': 'negative_review_rate', 'numerator': 'negative_reviews', 'denominator': 'rated_reviews'},
+    {'kpi_id': 'negative_review_resolution_rate', 'numerator': 'resolved_negative_reviews',
+        'denominator': 'negative_reviews'},
+    {'kpi_id': 'review_response_time_h', 'numerator': 'response_hours', 'denominator': 'responded_reviews'},
+] -%}
+{%- set review_kpi_ids = review_kpis | map(attribute='kpi_id') | list -%}
+{%- set breakdowns = kpi_catalog_breakdowns(review_kpi_ids + ['nps']) -%}
+{%- set nps_dimensions = kpi_dimensions(breakdowns, ['country_code'], ['nps']) -%}
+{%- set review_dimensions = kpi_dimensions(breakdowns, ['product_category'], review_kpi_ids) %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 nps_responses as (
@@ -83,63 +92,14 @@ review_aggregated as (
 
 ),
 
-nps as (
-
-    {{ kpi_unpivot('nps_aggregated', [
-        {'kpi_id': 'nps', 'numerator': 'nps_points', 'denominator': 'responses'},
-    ]) }}
-
-),
-
-review_kpis as (
-
-    {{ kpi_unpivot('review_aggregated', [
-        {'kpi_id': 'avg_rating', 'numerator': 'rating_points', 'denominator': 'rated_reviews'},
-        {'kpi_id': 'negative_review_rate', 'numerator': 'negative_reviews', 'denominator': 'rated_reviews'},
-        {'kpi_id': 'negative_review_resolution_rate', 'numerator': 'resolved_negative_reviews',
-            'denominator': 'negative_reviews'},
-        {'kpi_id': 'review_response_time_h', 'numerator': 'response_hours', 'denominator': 'responded_reviews'},
-    ]) }}
-
-),
-
-unioned as (
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from nps
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from review_kpis
-
-),
-
 final as (
 
-    select
-        kpi_id,
-        cast(date_day as date) as date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from unioned
+    {{ kpi_components_final([
+        {'relation': 'nps_aggregated', 'kpis': [
+            {'kpi_id': 'nps', 'numerator': 'nps_points', 'denominator': 'responses'},
+        ]},
+        {'relation': 'review_aggregated', 'kpis': review_kpis},
+    ], breakdowns) }}
 
 )
 

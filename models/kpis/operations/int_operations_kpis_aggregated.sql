@@ -11,18 +11,34 @@
     first day with denominator 1, so any grain averages them. Payment attempts
     are dated by their creation day; test customers' payments are left out
     (payments of orders unknown to the shop are kept: nothing says they are
-    tests'). Var kpi_breakdowns (default true) set to false keeps only the
-    total rows (unit tests). -#}
-{%- set breakdowns = setting_value('kpi_breakdowns') -%}
-{%- set parcel_dimensions = ['shipping_mode', 'carrier'] if breakdowns else [] -%}
-{%- set inventory_dimensions = ['product_category', 'warehouse_id'] if breakdowns else [] -%}
-{%- set payment_dimensions = ['payment_method'] if breakdowns else [] -%}
-{%- set shipped_measures = [
-    'shipped_parcels',
-    'fulfilment_hours',
-    'emission_orders',
-    'emissions_kg_co2e',
+    tests'). Each KPI has the breakdowns the catalog (seed kpi_definitions)
+    lists for it; the first parcel's shipping mode stands for an order, so
+    shipping emissions can only be cut by mode. -#}
+{%- set shipped_kpis = [
+    {'kpi_id': 'fulfilment_time_h', 'numerator': 'fulfilment_hours', 'denominator': 'shipped_parcels'},
+    {'kpi_id': 'shipping_emissions_kg_per_order', 'numerator': 'emissions_kg_co2e', 'denominator': 'emission_orders'},
 ] -%}
+{%- set delivered_kpis = [
+    {'kpi_id': 'delivery_time_d', 'numerator': 'delivery_days', 'denominator': 'delivered_parcels'},
+    {'kpi_id': 'on_time_delivery_rate', 'numerator': 'on_time_deliveries', 'denominator': 'promised_deliveries'},
+] -%}
+{%- set inventory_kpis = [
+    {'kpi_id': 'stockout_rate', 'numerator': 'out_of_stock_product_days', 'denominator': 'active_product_days'},
+    {'kpi_id': 'aux_inventory_value', 'numerator': 'inventory_value', 'denominator': '1'},
+] -%}
+{%- set breakdowns = kpi_catalog_breakdowns(
+    (shipped_kpis + delivered_kpis + inventory_kpis) | map(attribute='kpi_id') | list + ['payment_success_rate']
+) -%}
+{%- set shipped_dimensions = kpi_dimensions(
+    breakdowns, ['shipping_mode', 'carrier'], shipped_kpis | map(attribute='kpi_id') | list
+) -%}
+{%- set delivered_dimensions = kpi_dimensions(
+    breakdowns, ['shipping_mode', 'carrier'], delivered_kpis | map(attribute='kpi_id') | list
+) -%}
+{%- set inventory_dimensions = kpi_dimensions(
+    breakdowns, ['product_category', 'warehouse_id'], inventory_kpis | map(attribute='kpi_id') | list
+) %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 shipments as (
@@ -55,26 +71,6 @@ headcount as (
 
 ),
 
-shipped as (
-
-    select
-        shipment_id,
-        order_id,
-        shipped_at,
-        shipped_date,
-        shipping_mode,
-        carrier,
-        fulfilment_hours,
-        emissions_kg_co2e,
-        -- an order with any parcel of unknown emissions is left out of the emissions KPI
-        count(emissions_kg_co2e) over (partition by order_id)
-        = count(*) over (partition by order_id) as has_known_emissions,
-        row_number() over (partition by order_id order by shipped_at, shipment_id) as order_parcel_number
-    from shipments
-    where shipped_at is not null
-
-),
-
 shipped_units as (
 
     select
@@ -83,15 +79,30 @@ shipped_units as (
         carrier,
         case when fulfilment_hours is not null then 1 else 0 end as shipped_parcels,
         coalesce(fulfilment_hours, 0) as fulfilment_hours,
-        case when has_known_emissions and order_parcel_number = 1 then 1 else 0 end as emission_orders,
-        case when has_known_emissions then emissions_kg_co2e else 0 end as emissions_kg_co2e
-    from shipped
+        -- an order counts once, on its first parcel; an order with any parcel of
+        -- unknown emissions is left out of the emissions KPI
+        case
+            when
+                count(emissions_kg_co2e) over (partition by order_id) = count(*) over (partition by order_id)
+                and row_number() over (partition by order_id order by shipped_at, shipment_id) = 1
+                then 1
+            else 0
+        end as emission_orders,
+        case
+            when count(emissions_kg_co2e) over (partition by order_id) = count(*) over (partition by order_id)
+                then emissions_kg_co2e
+            else 0
+        end as emissions_kg_co2e
+    from shipments
+    where shipped_at is not null
 
 ),
 
 shipped_aggregated as (
 
-    {{ kpi_aggregate_by_dimensions('shipped_units', 'shipped_date', parcel_dimensions, shipped_measures) }}
+    {{ kpi_aggregate_by_dimensions('shipped_units', 'shipped_date', shipped_dimensions, [
+        'shipped_parcels', 'fulfilment_hours', 'emission_orders', 'emissions_kg_co2e',
+    ]) }}
 
 ),
 
@@ -113,11 +124,8 @@ delivered_units as (
 
 delivered_aggregated as (
 
-    {{ kpi_aggregate_by_dimensions('delivered_units', 'delivered_date', parcel_dimensions, [
-        'delivered_parcels',
-        'delivery_days',
-        'promised_deliveries',
-        'on_time_deliveries',
+    {{ kpi_aggregate_by_dimensions('delivered_units', 'delivered_date', delivered_dimensions, [
+        'delivered_parcels', 'delivery_days', 'promised_deliveries', 'on_time_deliveries',
     ]) }}
 
 ),
@@ -138,9 +146,7 @@ inventory_units as (
 inventory_aggregated as (
 
     {{ kpi_aggregate_by_dimensions('inventory_units', 'snapshot_date', inventory_dimensions, [
-        'active_product_days',
-        'out_of_stock_product_days',
-        'inventory_value',
+        'active_product_days', 'out_of_stock_product_days', 'inventory_value',
     ]) }}
 
 ),
@@ -161,188 +167,40 @@ payment_units as (
 
 payment_aggregated as (
 
-    {{ kpi_aggregate_by_dimensions('payment_units', 'created_date', payment_dimensions, [
-        'payment_attempts',
-        'succeeded_payments',
-    ]) }}
-
-),
-
-headcount_units as (
-
-    select
-        month_start_date,
-        headcount_fte
-    from headcount
-    where team = 'operations'
+    {{ kpi_aggregate_by_dimensions(
+        'payment_units', 'created_date', kpi_dimensions(breakdowns, ['payment_method']),
+        ['payment_attempts', 'succeeded_payments']
+    ) }}
 
 ),
 
 headcount_aggregated as (
 
-    {{ kpi_aggregate_by_dimensions('headcount_units', 'month_start_date', [], ['headcount_fte']) }}
-
-),
-
-shipped_kpis as (
-
-    {{ kpi_unpivot('shipped_aggregated', [
-        {'kpi_id': 'fulfilment_time_h', 'numerator': 'fulfilment_hours', 'denominator': 'shipped_parcels'},
-    ]) }}
-
-),
-
-emission_kpis as (
-
-    {{ kpi_unpivot('shipped_aggregated', [
-        {'kpi_id': 'shipping_emissions_kg_per_order', 'numerator': 'emissions_kg_co2e',
-            'denominator': 'emission_orders'},
-    ]) }}
-
-),
-
-delivered_kpis as (
-
-    {{ kpi_unpivot('delivered_aggregated', [
-        {'kpi_id': 'delivery_time_d', 'numerator': 'delivery_days', 'denominator': 'delivered_parcels'},
-        {'kpi_id': 'on_time_delivery_rate', 'numerator': 'on_time_deliveries', 'denominator': 'promised_deliveries'},
-    ]) }}
-
-),
-
-stockout_kpis as (
-
-    {{ kpi_unpivot('inventory_aggregated', [
-        {'kpi_id': 'stockout_rate', 'numerator': 'out_of_stock_product_days', 'denominator': 'active_product_days'},
-    ]) }}
-
-),
-
-inventory_value_kpis as (
-
-    {{ kpi_unpivot('inventory_aggregated', [
-        {'kpi_id': 'aux_inventory_value', 'numerator': 'inventory_value', 'denominator': '1'},
-    ]) }}
-
-),
-
-payment_kpis as (
-
-    {{ kpi_unpivot('payment_aggregated', [
-        {'kpi_id': 'payment_success_rate', 'numerator': 'succeeded_payments', 'denominator': 'payment_attempts'},
-    ]) }}
-
-),
-
-fte_kpis as (
-
-    {{ kpi_unpivot('headcount_aggregated', [
-        {'kpi_id': 'aux_ops_fte', 'numerator': 'headcount_fte', 'denominator': '1'},
-    ]) }}
-
-),
-
-unioned as (
-
+    -- the operations headcount of each month, on its first day
     select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from shipped_kpis
-
-    union all
-
-    -- parcels of one order could travel by different carriers; the first parcel's
-    -- mode stands for the order, so only the mode breakdown is kept
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from emission_kpis
-    where dimension in ('total', 'shipping_mode')
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from delivered_kpis
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from stockout_kpis
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from inventory_value_kpis
-    where dimension = 'total'
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from payment_kpis
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from fte_kpis
+        month_start_date as date_day,
+        'total' as dimension,
+        'total' as dimension_value,
+        sum(headcount_fte) as headcount_fte
+    from headcount
+    where team = 'operations'
+    group by month_start_date
 
 ),
 
 final as (
 
-    select
-        kpi_id,
-        cast(date_day as date) as date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from unioned
+    {{ kpi_components_final([
+        {'relation': 'shipped_aggregated', 'kpis': shipped_kpis},
+        {'relation': 'delivered_aggregated', 'kpis': delivered_kpis},
+        {'relation': 'inventory_aggregated', 'kpis': inventory_kpis},
+        {'relation': 'payment_aggregated', 'kpis': [
+            {'kpi_id': 'payment_success_rate', 'numerator': 'succeeded_payments', 'denominator': 'payment_attempts'},
+        ]},
+        {'relation': 'headcount_aggregated', 'kpis': [
+            {'kpi_id': 'aux_ops_fte', 'numerator': 'headcount_fte', 'denominator': '1'},
+        ]},
+    ], breakdowns) }}
 
 )
 

@@ -5,28 +5,34 @@
     complaint_rate divides complaint tickets by valid orders of the same day
     (orders dated by the order). aux_cs_fte carries the customer-service
     headcount of each month on its first day with denominator 1, so any grain
-    averages the monthly FTE. Var kpi_breakdowns (default true) set to false
-    keeps only the total rows (unit tests). -#}
-{%- set breakdowns = setting_value('kpi_breakdowns') -%}
-{%- set ticket_dimensions = ['support_channel', 'support_category'] if breakdowns else [] -%}
-{%- set ticket_measures = [
-    'tickets',
-    'answered_tickets',
-    'first_response_seconds',
-    'answered_chat_tickets',
-    'chat_within_30s_tickets',
-    'resolved_tickets',
-    'resolution_hours',
-    'first_contact_resolved_tickets',
-    'escalated_tickets',
-    'resolved_dispute_tickets',
-    'dispute_resolution_hours',
-    'scored_tickets',
-    'csat_points',
-    'positive_csat_tickets',
-    'pre_sale_tickets',
-    'converted_pre_sale_tickets',
+    averages the monthly FTE. Each KPI has the breakdowns the catalog (seed
+    kpi_definitions) lists for it. -#}
+{%- set ticket_kpis = [
+    {'kpi_id': 'first_response_time_s', 'numerator': 'first_response_seconds', 'denominator': 'answered_tickets'},
+    {'kpi_id': 'resolution_time_h', 'numerator': 'resolution_hours', 'denominator': 'resolved_tickets'},
+    {'kpi_id': 'resolution_rate', 'numerator': 'resolved_tickets', 'denominator': 'tickets'},
+    {'kpi_id': 'first_contact_resolution_rate', 'numerator': 'first_contact_resolved_tickets',
+        'denominator': 'resolved_tickets'},
+    {'kpi_id': 'escalation_rate', 'numerator': 'escalated_tickets', 'denominator': 'tickets'},
+    {'kpi_id': 'csat', 'numerator': 'csat_points', 'denominator': 'scored_tickets'},
+    {'kpi_id': 'csat_rate', 'numerator': 'positive_csat_tickets', 'denominator': 'scored_tickets'},
+    {'kpi_id': 'dispute_handling_time_h', 'numerator': 'dispute_resolution_hours',
+        'denominator': 'resolved_dispute_tickets'},
+    {'kpi_id': 'consultation_conversion_rate', 'numerator': 'converted_pre_sale_tickets',
+        'denominator': 'pre_sale_tickets', 'is_complete': 'is_conversion_window_complete'},
+    {'kpi_id': 'first_response_within_30s_rate', 'numerator': 'chat_within_30s_tickets',
+        'denominator': 'answered_chat_tickets'},
+    {'kpi_id': 'aux_support_tickets', 'numerator': 'tickets'},
 ] -%}
+{%- set breakdowns = kpi_catalog_breakdowns(ticket_kpis | map(attribute='kpi_id') | list + ['complaint_rate']) -%}
+{%- set ticket_dimensions = kpi_dimensions(breakdowns, ['support_channel', 'support_category']) -%}
+{%- set ticket_measures = [
+    'tickets', 'answered_tickets', 'first_response_seconds', 'answered_chat_tickets', 'chat_within_30s_tickets',
+    'resolved_tickets', 'resolution_hours', 'first_contact_resolved_tickets', 'escalated_tickets',
+    'resolved_dispute_tickets', 'dispute_resolution_hours', 'scored_tickets', 'csat_points',
+    'positive_csat_tickets', 'pre_sale_tickets', 'converted_pre_sale_tickets',
+] %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 tickets as (
@@ -126,42 +132,6 @@ ticket_windowed as (
 
 ),
 
-by_channel_and_category as (
-
-    {{ kpi_unpivot('ticket_windowed', [
-        {'kpi_id': 'first_response_time_s', 'numerator': 'first_response_seconds', 'denominator': 'answered_tickets'},
-        {'kpi_id': 'resolution_time_h', 'numerator': 'resolution_hours', 'denominator': 'resolved_tickets'},
-        {'kpi_id': 'resolution_rate', 'numerator': 'resolved_tickets', 'denominator': 'tickets'},
-        {'kpi_id': 'first_contact_resolution_rate', 'numerator': 'first_contact_resolved_tickets',
-            'denominator': 'resolved_tickets'},
-        {'kpi_id': 'escalation_rate', 'numerator': 'escalated_tickets', 'denominator': 'tickets'},
-        {'kpi_id': 'csat', 'numerator': 'csat_points', 'denominator': 'scored_tickets'},
-        {'kpi_id': 'csat_rate', 'numerator': 'positive_csat_tickets', 'denominator': 'scored_tickets'},
-    ]) }}
-
-),
-
-by_channel as (
-
-    {{ kpi_unpivot('ticket_windowed', [
-        {'kpi_id': 'dispute_handling_time_h', 'numerator': 'dispute_resolution_hours',
-            'denominator': 'resolved_dispute_tickets'},
-        {'kpi_id': 'consultation_conversion_rate', 'numerator': 'converted_pre_sale_tickets',
-            'denominator': 'pre_sale_tickets', 'is_complete': 'is_conversion_window_complete'},
-    ]) }}
-
-),
-
-total_only as (
-
-    {{ kpi_unpivot('ticket_windowed', [
-        {'kpi_id': 'first_response_within_30s_rate', 'numerator': 'chat_within_30s_tickets',
-            'denominator': 'answered_chat_tickets'},
-        {'kpi_id': 'aux_support_tickets', 'numerator': 'tickets'},
-    ]) }}
-
-),
-
 complaint_units as (
 
     -- complaint tickets by creation day next to valid orders by order day
@@ -187,113 +157,31 @@ complaint_aggregated as (
 
 ),
 
-complaints as (
-
-    {{ kpi_unpivot('complaint_aggregated', [
-        {'kpi_id': 'complaint_rate', 'numerator': 'complaint_tickets', 'denominator': 'valid_orders'},
-    ]) }}
-
-),
-
-headcount_units as (
-
-    select
-        month_start_date,
-        headcount_fte
-    from headcount
-    where team = 'customer_service'
-
-),
-
 headcount_aggregated as (
 
-    {{ kpi_aggregate_by_dimensions('headcount_units', 'month_start_date', [], ['headcount_fte']) }}
-
-),
-
-fte as (
-
-    {{ kpi_unpivot('headcount_aggregated', [
-        {'kpi_id': 'aux_cs_fte', 'numerator': 'headcount_fte', 'denominator': '1'},
-    ]) }}
-
-),
-
-unioned as (
-
+    -- the customer-service headcount of each month, on its first day
     select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from by_channel_and_category
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from by_channel
-    where dimension in ('total', 'support_channel')
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from total_only
-    where dimension = 'total'
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from complaints
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from fte
+        month_start_date as date_day,
+        'total' as dimension,
+        'total' as dimension_value,
+        sum(headcount_fte) as headcount_fte
+    from headcount
+    where team = 'customer_service'
+    group by month_start_date
 
 ),
 
 final as (
 
-    select
-        kpi_id,
-        cast(date_day as date) as date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from unioned
+    {{ kpi_components_final([
+        {'relation': 'ticket_windowed', 'kpis': ticket_kpis},
+        {'relation': 'complaint_aggregated', 'kpis': [
+            {'kpi_id': 'complaint_rate', 'numerator': 'complaint_tickets', 'denominator': 'valid_orders'},
+        ]},
+        {'relation': 'headcount_aggregated', 'kpis': [
+            {'kpi_id': 'aux_cs_fte', 'numerator': 'headcount_fte', 'denominator': '1'},
+        ]},
+    ], breakdowns) }}
 
 )
 

@@ -80,34 +80,9 @@ period_stats as (
 
 ),
 
-span_days as (
-
-    select
-        calendar.date_day,
-        calendar.iso_week_start_date,
-        calendar.month_start_date,
-        calendar.quarter_start_date,
-        calendar.year_start_date
-    from calendar
-    inner join coverage
-        on calendar.date_day >= coverage.data_start_date
-            and calendar.date_day <= coverage.data_end_date
-
-),
-
 periods as (
 
-    {%- for grain, period_column in grains %}
-
-        select distinct
-            '{{ grain }}' as grain,
-            {{ period_column }} as period_start
-        from span_days
-        {%- if not loop.last %}
-
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ kpi_period_spine('calendar', 'coverage', 'data_start_date') }}
 
 ),
 

@@ -7,13 +7,26 @@
     placed orders of sessions whose utm_content is a content id (by order day),
     cut by platform and content type: the content rates. Marketing activities
     (fct_activity_participants) by registration day: activity_participation_rate. -#}
-{#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
-    those breakdowns, so that unit tests stay small -#}
-{%- set only = setting_value('kpi_breakdowns_only') %}
-{%- set paid_breakdowns = ['ad_channel', 'campaign_id'] %}
-{%- set paid_breakdowns = paid_breakdowns if only is none else paid_breakdowns | select('in', only) | list %}
-{%- set content_breakdowns = ['platform', 'content_type'] %}
-{%- set content_breakdowns = content_breakdowns if only is none else content_breakdowns | select('in', only) | list %}
+{%- set paid_kpis = [
+    {'kpi_id': 'ad_ctr', 'numerator': 'clicks', 'denominator': 'impressions'},
+    {'kpi_id': 'cpc', 'numerator': 'spend', 'denominator': 'clicks'},
+    {'kpi_id': 'roas', 'numerator': 'attributed_net_revenue', 'denominator': 'spend'},
+    {'kpi_id': 'campaign_roi', 'numerator': 'attributed_gross_margin - spend', 'denominator': 'spend'},
+    {'kpi_id': 'aux_ad_spend', 'numerator': 'spend'},
+] -%}
+{%- set content_kpis = [
+    {'kpi_id': 'content_ctr', 'numerator': 'clicks', 'denominator': 'impressions'},
+    {'kpi_id': 'content_interaction_rate', 'numerator': 'interactions', 'denominator': 'impressions'},
+    {'kpi_id': 'content_share_rate', 'numerator': 'shares', 'denominator': 'impressions'},
+    {'kpi_id': 'content_conversion_rate', 'numerator': 'content_orders', 'denominator': 'clicks'},
+] -%}
+{%- set paid_kpi_ids = paid_kpis | map(attribute='kpi_id') | list -%}
+{%- set content_kpi_ids = content_kpis | map(attribute='kpi_id') | list -%}
+{%- set breakdowns = kpi_catalog_breakdowns(paid_kpi_ids + content_kpi_ids + ['activity_participation_rate']) -%}
+{%- set paid_dimensions = kpi_dimensions(breakdowns, ['ad_channel', 'campaign_id'], paid_kpi_ids) -%}
+{#- aux_ad_spend (not a catalog KPI) feeds cac_by_channel and campaign_roi: the paid KPIs' breakdowns -#}
+{%- do breakdowns.update({'aux_ad_spend': paid_dimensions}) %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 ad_spend as (
@@ -87,7 +100,7 @@ paid_units as (
 paid_aggregated as (
 
     {{ kpi_aggregate_by_dimensions(
-        'paid_units', 'date_day', paid_breakdowns,
+        'paid_units', 'date_day', paid_dimensions,
         ['spend', 'clicks', 'impressions', 'attributed_net_revenue', 'attributed_gross_margin']
     ) }}
 
@@ -147,7 +160,7 @@ content_units as (
 content_aggregated as (
 
     {{ kpi_aggregate_by_dimensions(
-        'content_units', 'date_day', content_breakdowns,
+        'content_units', 'date_day', kpi_dimensions(breakdowns, ['platform', 'content_type'], content_kpi_ids),
         ['impressions', 'clicks', 'interactions', 'shares', 'content_orders']
     ) }}
 
@@ -169,72 +182,15 @@ participant_aggregated as (
 
 ),
 
-paid_kpis as (
-
-    {{ kpi_unpivot('paid_aggregated', [
-        {'kpi_id': 'ad_ctr', 'numerator': 'clicks', 'denominator': 'impressions'},
-        {'kpi_id': 'cpc', 'numerator': 'spend', 'denominator': 'clicks'},
-        {'kpi_id': 'roas', 'numerator': 'attributed_net_revenue', 'denominator': 'spend'},
-        {'kpi_id': 'campaign_roi', 'numerator': 'attributed_gross_margin - spend', 'denominator': 'spend'},
-        {'kpi_id': 'aux_ad_spend', 'numerator': 'spend'},
-    ]) }}
-
-),
-
-content_kpis as (
-
-    {{ kpi_unpivot('content_aggregated', [
-        {'kpi_id': 'content_ctr', 'numerator': 'clicks', 'denominator': 'impressions'},
-        {'kpi_id': 'content_interaction_rate', 'numerator': 'interactions', 'denominator': 'impressions'},
-        {'kpi_id': 'content_share_rate', 'numerator': 'shares', 'denominator': 'impressions'},
-        {'kpi_id': 'content_conversion_rate', 'numerator': 'content_orders', 'denominator': 'clicks'},
-    ]) }}
-
-),
-
-participant_kpis as (
-
-    {{ kpi_unpivot('participant_aggregated', [
-        {'kpi_id': 'activity_participation_rate', 'numerator': 'participants', 'denominator': 'registrants'},
-    ]) }}
-
-),
-
 final as (
 
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from paid_kpis
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from content_kpis
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from participant_kpis
+    {{ kpi_components_final([
+        {'relation': 'paid_aggregated', 'kpis': paid_kpis},
+        {'relation': 'content_aggregated', 'kpis': content_kpis},
+        {'relation': 'participant_aggregated', 'kpis': [
+            {'kpi_id': 'activity_participation_rate', 'numerator': 'participants', 'denominator': 'registrants'},
+        ]},
+    ], breakdowns) }}
 
 )
 

@@ -72,17 +72,7 @@ load_events as (
 
 page_load_periods as (
 
-    {%- for grain, column in grains %}
-        select distinct
-            '{{ grain }}' as grain,
-            {{ column }} as period_start,
-            first_activity_date
-        from span_days
-        {%- if not loop.last %}
-
-            union all
-        {% endif %}
-    {%- endfor %}
+    {{ kpi_period_spine('dates', 'coverage', 'first_activity_date') }}
 
 ),
 
@@ -128,8 +118,9 @@ page_load_rows as (
         page_load_totals.p90,
         coalesce(page_load_totals.dimension, 'total') as dimension,
         coalesce(page_load_totals.dimension_value, 'total') as dimension_value,
-        page_load_periods.period_start >= page_load_periods.first_activity_date as is_complete
+        page_load_periods.period_start >= coverage.first_activity_date as is_complete
     from page_load_periods
+    cross join coverage
     left join page_load_totals
         on
             page_load_periods.grain = page_load_totals.grain

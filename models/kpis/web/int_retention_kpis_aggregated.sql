@@ -7,11 +7,11 @@
     active_user_retention_d1/_d7/_d30: of the users active on a day
     (int_user_days_aggregated), those active again exactly 1 / 7 / 30 days
     later, dated by the first day; incomplete until that later day is complete. -#}
-{#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
-    those breakdowns, so that unit tests stay small -#}
-{%- set only = setting_value('kpi_breakdowns_only') %}
-{%- set signup_breakdowns = ['acquisition_channel_group'] %}
-{%- set signup_breakdowns = signup_breakdowns if only is none else signup_breakdowns | select('in', only) | list %}
+{%- set signup_kpi_ids = ['retention_d1', 'retention_d7', 'retention_d30'] -%}
+{%- set breakdowns = kpi_catalog_breakdowns(
+    signup_kpi_ids + ['active_user_retention_d1', 'active_user_retention_d7', 'active_user_retention_d30']
+) %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 retention_flags as (
@@ -58,7 +58,7 @@ signup_units as (
 signup_aggregated as (
 
     {{ kpi_aggregate_by_dimensions(
-        'signup_units', 'signup_date', signup_breakdowns,
+        'signup_units', 'signup_date', kpi_dimensions(breakdowns, ['acquisition_channel_group'], signup_kpi_ids),
         ['signups', 'known_d1', 'retained_d1', 'known_d7', 'retained_d7', 'known_d30', 'retained_d30']
     ) }}
 
@@ -116,41 +116,12 @@ active_aggregated as (
     }) %}
 {%- endfor %}
 
-signup_kpis as (
-
-    {{ kpi_unpivot('signup_aggregated', signup_kpis) }}
-
-),
-
-active_kpis as (
-
-    {{ kpi_unpivot('active_aggregated', active_kpis) }}
-
-),
-
 final as (
 
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from signup_kpis
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from active_kpis
+    {{ kpi_components_final([
+        {'relation': 'signup_aggregated', 'kpis': signup_kpis},
+        {'relation': 'active_aggregated', 'kpis': active_kpis},
+    ], breakdowns) }}
 
 )
 

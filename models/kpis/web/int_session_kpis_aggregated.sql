@@ -19,13 +19,26 @@
         on_schema_change='fail',
     )
 }}
-{#- var kpi_breakdowns_only (a list of breakdown names; default: all) keeps only
-    those breakdowns, so that unit tests stay small -#}
-{%- set only = setting_value('kpi_breakdowns_only') %}
-{%- set session_breakdowns = ['traffic_channel_group', 'device_type', 'country_code'] %}
-{%- set session_breakdowns = session_breakdowns if only is none else session_breakdowns | select('in', only) | list %}
-{%- set view_breakdowns = ['dwell_bucket', 'device_type'] %}
-{%- set view_breakdowns = view_breakdowns if only is none else view_breakdowns | select('in', only) | list %}
+{%- set session_kpis = [
+    {'kpi_id': 'sessions', 'numerator': 'sessions'},
+    {'kpi_id': 'bounce_rate', 'numerator': 'bounce_sessions', 'denominator': 'sessions'},
+    {'kpi_id': 'session_conversion_rate', 'numerator': 'purchase_sessions', 'denominator': 'sessions'},
+    {'kpi_id': 'funnel_product_view_rate', 'numerator': 'product_view_sessions', 'denominator': 'sessions'},
+    {'kpi_id': 'funnel_add_to_cart_rate', 'numerator': 'add_to_cart_sessions',
+     'denominator': 'product_view_sessions'},
+    {'kpi_id': 'funnel_begin_checkout_rate', 'numerator': 'begin_checkout_sessions',
+     'denominator': 'add_to_cart_sessions'},
+    {'kpi_id': 'funnel_purchase_rate', 'numerator': 'funnel_purchase_sessions',
+     'denominator': 'begin_checkout_sessions'},
+    {'kpi_id': 'cart_abandonment_rate', 'numerator': 'add_to_cart_sessions - funnel_purchase_sessions',
+     'denominator': 'add_to_cart_sessions'},
+    {'kpi_id': 'checkout_abandonment_rate', 'numerator': 'begin_checkout_sessions - funnel_purchase_sessions',
+     'denominator': 'begin_checkout_sessions'},
+    {'kpi_id': 'natural_traffic_share', 'numerator': 'natural_sessions', 'denominator': 'sessions'},
+] -%}
+{%- set session_kpi_ids = session_kpis | map(attribute='kpi_id') | list -%}
+{%- set breakdowns = kpi_catalog_breakdowns(session_kpi_ids + ['product_view_conversion_by_dwell']) %}
+-- depends_on: {{ ref('kpi_definitions') }}
 with
 
 all_sessions as (
@@ -103,7 +116,7 @@ session_aggregated as (
 
     {{ kpi_aggregate_by_dimensions(
         'session_units', 'session_date',
-        session_breakdowns,
+        kpi_dimensions(breakdowns, ['traffic_channel_group', 'device_type', 'country_code'], session_kpi_ids),
         ['sessions', 'bounce_sessions', 'purchase_sessions', 'product_view_sessions',
          'add_to_cart_sessions', 'begin_checkout_sessions', 'funnel_purchase_sessions',
          'natural_sessions']
@@ -149,70 +162,21 @@ view_aggregated as (
 
     {{ kpi_aggregate_by_dimensions(
         'view_units', 'session_date',
-        view_breakdowns,
+        kpi_dimensions(breakdowns, ['dwell_bucket', 'device_type'], ['product_view_conversion_by_dwell']),
         ['product_views', 'converted_product_views']
     ) }}
 
 ),
 
-session_kpis as (
-
-    {{ kpi_unpivot('session_aggregated', [
-        {'kpi_id': 'sessions', 'numerator': 'sessions'},
-        {'kpi_id': 'bounce_rate', 'numerator': 'bounce_sessions', 'denominator': 'sessions'},
-        {'kpi_id': 'session_conversion_rate', 'numerator': 'purchase_sessions', 'denominator': 'sessions'},
-        {'kpi_id': 'funnel_product_view_rate', 'numerator': 'product_view_sessions',
-         'denominator': 'sessions'},
-        {'kpi_id': 'funnel_add_to_cart_rate', 'numerator': 'add_to_cart_sessions',
-         'denominator': 'product_view_sessions'},
-        {'kpi_id': 'funnel_begin_checkout_rate', 'numerator': 'begin_checkout_sessions',
-         'denominator': 'add_to_cart_sessions'},
-        {'kpi_id': 'funnel_purchase_rate', 'numerator': 'funnel_purchase_sessions',
-         'denominator': 'begin_checkout_sessions'},
-        {'kpi_id': 'cart_abandonment_rate', 'numerator': 'add_to_cart_sessions - funnel_purchase_sessions',
-         'denominator': 'add_to_cart_sessions'},
-        {'kpi_id': 'checkout_abandonment_rate',
-         'numerator': 'begin_checkout_sessions - funnel_purchase_sessions',
-         'denominator': 'begin_checkout_sessions'},
-        {'kpi_id': 'natural_traffic_share', 'numerator': 'natural_sessions', 'denominator': 'sessions'},
-    ]) }}
-
-),
-
-view_kpis as (
-
-    {{ kpi_unpivot('view_aggregated', [
-        {'kpi_id': 'product_view_conversion_by_dwell', 'numerator': 'converted_product_views',
-         'denominator': 'product_views'},
-    ]) }}
-
-),
-
 final as (
 
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from session_kpis
-    -- the share of natural traffic by traffic channel group is 0 or 1 by definition
-    where not (kpi_id = 'natural_traffic_share' and dimension = 'traffic_channel_group')
-
-    union all
-
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from view_kpis
+    {{ kpi_components_final([
+        {'relation': 'session_aggregated', 'kpis': session_kpis},
+        {'relation': 'view_aggregated', 'kpis': [
+            {'kpi_id': 'product_view_conversion_by_dwell', 'numerator': 'converted_product_views',
+             'denominator': 'product_views'},
+        ]},
+    ], breakdowns) }}
 
 )
 

@@ -50,44 +50,21 @@ span_days as (
 
 ),
 
-daily_users as (
-
-    select
-        activity_date,
-        count(*) as active_users
-    from user_days
-    group by activity_date
-
-),
-
-day_activity as (
-
-    select
-        span_days.date_day,
-        span_days.iso_week_start_date,
-        span_days.month_start_date,
-        span_days.quarter_start_date,
-        span_days.year_start_date,
-        span_days.first_activity_date,
-        coalesce(daily_users.active_users, 0) as active_users
-    from span_days
-    left join daily_users
-        on span_days.date_day = daily_users.activity_date
-
-),
-
 dau as (
 
+    -- day = distinct active users; longer grains = user-days / days
     {%- for grain, column in grains %}
         select
             'dau' as kpi_id,
             '{{ grain }}' as grain,
-            {{ column }} as period_start,
-            cast(sum(active_users) as {{ kpi_type_double() }}) as numerator,
-            cast(count(*) as {{ kpi_type_double() }}) as denominator,
-            {{ column }} >= first_activity_date as is_complete
-        from day_activity
-        group by {{ column }}, first_activity_date
+            span_days.{{ column }} as period_start,
+            cast(count(user_days.user_id) as {{ kpi_type_double() }}) as numerator,
+            cast(count(distinct span_days.date_day) as {{ kpi_type_double() }}) as denominator,
+            span_days.{{ column }} >= span_days.first_activity_date as is_complete
+        from span_days
+        left join user_days
+            on span_days.date_day = user_days.activity_date
+        group by span_days.{{ column }}, span_days.first_activity_date
         {%- if not loop.last %}
 
             union all
@@ -106,55 +83,30 @@ user_day_sequences as (
 
 ),
 
-window_deltas as (
-
-    {%- for kpi_id, window_days, _, _ in windows %}
-    -- {{ kpi_id }}: +1 on the active day, -1 on the day the user drops out of the window
-        select
-            '{{ kpi_id }}' as kpi_id,
-            activity_date as date_day,
-            1 as delta
-        from user_day_sequences
-
-        union all
-
-        select
-            '{{ kpi_id }}' as kpi_id,
-            case
-                when next_activity_date < cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
-                    then next_activity_date
-                else cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
-            end as date_day,
-            -1 as delta
-        from user_day_sequences
-        {%- if not loop.last %}
-
-            union all
-        {% endif %}
-    {%- endfor %}
-
-),
-
 daily_deltas as (
 
-    select
-        kpi_id,
-        date_day,
-        sum(delta) as delta
-    from window_deltas
-    group by kpi_id, date_day
-
-),
-
-window_days as (
-
     {%- for kpi_id, window_days, _, _ in windows %}
+        -- {{ kpi_id }}: +1 on the active day, -1 on the day the user drops out of the window
         select
             '{{ kpi_id }}' as kpi_id,
-            span_days.date_day,
-            cast({{ dbt.dateadd('day', 1 - window_days, 'span_days.date_day') }} as date)
-            >= span_days.first_activity_date as is_complete
-        from span_days
+            date_day,
+            sum(delta) as delta
+        from (
+            select
+                activity_date as date_day,
+                1 as delta
+            from user_day_sequences
+            union all
+            select
+                case
+                    when next_activity_date < cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
+                        then next_activity_date
+                    else cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
+                end as date_day,
+                -1 as delta
+            from user_day_sequences
+        ) as deltas
+        group by date_day
         {%- if not loop.last %}
 
             union all
@@ -165,22 +117,34 @@ window_days as (
 
 rolling_users as (
 
-    select
-        window_days.kpi_id,
-        'day' as grain,
-        window_days.date_day as period_start,
-        cast(sum(coalesce(daily_deltas.delta, 0)) over (
-            partition by window_days.kpi_id
-            order by window_days.date_day
-            rows between unbounded preceding and current row
-        ) as {{ kpi_type_double() }}) as numerator,
-        cast(null as {{ kpi_type_double() }}) as denominator,
-        window_days.is_complete
-    from window_days
-    left join daily_deltas
-        on
-            window_days.kpi_id = daily_deltas.kpi_id
-            and window_days.date_day = daily_deltas.date_day
+    {%- for kpi_id, window_days, _, _ in windows %}
+        select
+            '{{ kpi_id }}' as kpi_id,
+            'day' as grain,
+            span_days.date_day as period_start,
+            cast(sum(coalesce(daily_deltas.delta, 0)) over (
+                order by span_days.date_day
+                rows between unbounded preceding and current row
+            ) as {{ kpi_type_double() }}) as numerator,
+            cast(null as {{ kpi_type_double() }}) as denominator,
+            cast({{ dbt.dateadd('day', 1 - window_days, 'span_days.date_day') }} as date)
+            >= span_days.first_activity_date as is_complete
+        from span_days
+        left join daily_deltas
+            on
+                daily_deltas.kpi_id = '{{ kpi_id }}'
+                and span_days.date_day = daily_deltas.date_day
+        {%- if not loop.last %}
+
+            union all
+        {% endif %}
+    {%- endfor %}
+
+),
+
+periods as (
+
+    {{ kpi_period_spine('dates', 'coverage', 'first_activity_date', ['week', 'month']) }}
 
 ),
 
@@ -201,20 +165,17 @@ period_users as (
     {%- for kpi_id, _, grain, column in windows %}
         select
             '{{ kpi_id }}' as kpi_id,
-            '{{ grain }}' as grain,
+            periods.grain,
             periods.period_start,
             cast(count(distinct user_periods.user_id) as {{ kpi_type_double() }}) as numerator,
             cast(null as {{ kpi_type_double() }}) as denominator,
-            periods.period_start >= periods.first_activity_date as is_complete
-        from (
-            select distinct
-                {{ column }} as period_start,
-                first_activity_date
-            from span_days
-        ) as periods
+            periods.period_start >= coverage.first_activity_date as is_complete
+        from periods
+        cross join coverage
         left join user_periods
             on periods.period_start = user_periods.{{ column }}
-        group by periods.period_start, periods.first_activity_date
+        where periods.grain = '{{ grain }}'
+        group by periods.grain, periods.period_start, coverage.first_activity_date
         {%- if not loop.last %}
 
             union all
@@ -224,46 +185,25 @@ period_users as (
 ),
 
 final as (
+    {%- for relation, value in [('dau', 'numerator / denominator'), ('rolling_users', 'numerator'),
+                                ('period_users', 'numerator')] %}
 
-    select
-        kpi_id,
-        grain,
-        period_start,
-        'total' as dimension,
-        'total' as dimension_value,
-        numerator,
-        denominator,
-        numerator / denominator as value,  -- noqa: RF04
-        is_complete
-    from dau
+        select
+            kpi_id,
+            grain,
+            period_start,
+            'total' as dimension,
+            'total' as dimension_value,
+            numerator,
+            denominator,
+            {{ value }} as value,  -- noqa: RF04
+            is_complete
+        from {{ relation }}
+        {%- if not loop.last %}
 
-    union all
-
-    select
-        kpi_id,
-        grain,
-        period_start,
-        'total' as dimension,
-        'total' as dimension_value,
-        numerator,
-        denominator,
-        numerator as value,  -- noqa: RF04
-        is_complete
-    from rolling_users
-
-    union all
-
-    select
-        kpi_id,
-        grain,
-        period_start,
-        'total' as dimension,
-        'total' as dimension_value,
-        numerator,
-        denominator,
-        numerator as value,  -- noqa: RF04
-        is_complete
-    from period_users
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 )
 
