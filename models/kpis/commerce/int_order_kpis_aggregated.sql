@@ -56,7 +56,7 @@ with
 
 all_orders as (
 
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_orders_customers_joined') }}
 
 ),
 
@@ -66,27 +66,22 @@ all_order_items as (
 
 ),
 
-raw_orders as (
+-- raw_orders, refunds and events are read on incremental runs only (days_to_rebuild)
+raw_orders as (  -- noqa: ST03
 
     select * from {{ ref('stg_shop__orders') }}
 
 ),
 
-refunds as (
+refunds as (  -- noqa: ST03
 
     select * from {{ ref('stg_shop__refunds') }}
 
 ),
 
-events as (
+events as (  -- noqa: ST03
 
     select * from {{ ref('stg_web__events') }}
-
-),
-
-customers as (
-
-    select * from {{ ref('dim_customers') }}
 
 ),
 
@@ -129,9 +124,9 @@ order_units as (
         orders.traffic_channel_group,
         orders.device_type,
         orders.customer_type,
-        customers.country_code,
-        customers.gender as customer_gender,
-        customers.acquisition_channel_group,
+        orders.country_code,
+        orders.customer_gender,
+        orders.acquisition_channel_group,
 
         -- amounts (money in the reporting currency)
         orders.units,
@@ -151,8 +146,6 @@ order_units as (
         case when orders.customer_valid_order_number >= 2 then orders.net_revenue else 0 end as repeat_net_revenue
 
     from orders
-    left join customers
-        on orders.customer_id = customers.customer_id
 
 ),
 

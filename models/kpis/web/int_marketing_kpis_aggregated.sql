@@ -47,21 +47,9 @@ participants as (
 
 ),
 
-attributed_orders as (
+credited_orders as (
 
-    select * from {{ ref('int_orders_last_non_direct_attributed') }}
-
-),
-
-orders as (
-
-    select * from {{ ref('fct_orders') }}
-
-),
-
-sessions as (
-
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ ref('int_orders_marketing_credited') }}
 
 ),
 
@@ -81,19 +69,16 @@ paid_units as (
     union all
 
     select
-        attributed_orders.ordered_date as date_day,
-        attributed_orders.attributed_channel_group as ad_channel,
-        attributed_orders.attributed_utm_campaign as campaign_id,
+        ordered_date as date_day,
+        attributed_channel_group as ad_channel,
+        attributed_utm_campaign as campaign_id,
         cast(0 as {{ kpi_type_double() }}) as spend,
         cast(0 as {{ kpi_type_double() }}) as clicks,
         cast(0 as {{ kpi_type_double() }}) as impressions,
-        orders.net_revenue as attributed_net_revenue,
-        orders.gross_margin as attributed_gross_margin
-    from attributed_orders
-    inner join orders
-        on attributed_orders.order_id = orders.order_id
-    -- the paid traffic channel groups, the channels of fct_ad_spend_daily
-    where attributed_orders.attributed_channel_group in ('paid_search', 'paid_social', 'display', 'affiliate', 'email')
+        net_revenue as attributed_net_revenue,
+        gross_margin as attributed_gross_margin
+    from credited_orders
+    where attributed_channel_group is not null
 
 ),
 
@@ -103,25 +88,6 @@ paid_aggregated as (
         'paid_units', 'date_day', paid_dimensions,
         ['spend', 'clicks', 'impressions', 'attributed_net_revenue', 'attributed_gross_margin']
     ) }}
-
-),
-
-contents as (
-
-    -- a content item's attributes (the latest statistics row's, should they change)
-    select
-        content_id,
-        platform,
-        content_type
-    from (
-        select
-            content_id,
-            platform,
-            content_type,
-            row_number() over (partition by content_id order by stat_date desc) as stat_rank
-        from content_stats
-    ) as ranked
-    where stat_rank = 1
 
 ),
 
@@ -141,19 +107,16 @@ content_units as (
     union all
 
     select
-        orders.ordered_date as date_day,
-        contents.platform,
-        contents.content_type,
+        ordered_date as date_day,
+        content_platform as platform,
+        content_type,
         cast(0 as {{ kpi_type_double() }}) as impressions,
         cast(0 as {{ kpi_type_double() }}) as clicks,
         cast(0 as {{ kpi_type_double() }}) as interactions,
         cast(0 as {{ kpi_type_double() }}) as shares,  -- noqa: RF04
         cast(1 as {{ kpi_type_double() }}) as content_orders
-    from orders
-    inner join sessions
-        on orders.session_id = sessions.session_id
-    inner join contents
-        on sessions.utm_content = contents.content_id
+    from credited_orders
+    where content_id is not null
 
 ),
 
