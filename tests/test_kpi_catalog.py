@@ -46,7 +46,18 @@ CATALOG_COLUMNS = [
     "history_warm_up",
     "is_computable",
     "not_computable_reason",
+    "kpi_model",
+    "derivation",
+    "numerator_kpi",
+    "denominator_kpi",
+    "denominator_months_back",
 ]
+# catalog columns only derived KPIs fill
+DERIVED_COLUMNS = ["derivation", "numerator_kpi", "denominator_kpi", "denominator_months_back"]
+DERIVATIONS = {"ratio", "ratio_to_daily_mean", "growth", "ratio_by_ad_channel"}
+# the kind of model each aggregation is computed in (macro kpi_catalog_models)
+MODEL_KIND = {"sum": "daily", "ratio": "daily", "computed": "per_grain", "derived": "derived"}
+CATALOG_MODELS_MACRO = ROOT / "macros" / "kpi" / "kpi_catalog_models.sql"
 
 STRATEGIC = [
     "gmv",
@@ -357,7 +368,8 @@ def test_catalog_columns() -> None:
 
 
 def test_catalog_required_fields(catalog: dict[str, dict[str, str]]) -> None:
-    required = [c for c in CATALOG_COLUMNS if c not in ("not_computable_reason", "history_warm_up")]
+    optional = ("not_computable_reason", "history_warm_up", *DERIVED_COLUMNS)
+    required = [c for c in CATALOG_COLUMNS if c not in optional]
     blank = {(i, c) for i, row in catalog.items() for c in required if not row[c].strip()}
     assert not blank
 
@@ -403,6 +415,48 @@ def test_catalog_source_models_exist(catalog: dict[str, dict[str, str]]) -> None
     models = {p.stem for p in (ROOT / "models").rglob("*.sql")}
     unknown = {i: m for i, row in catalog.items() for m in row["source_models"].split("|") if m not in models}
     assert not unknown
+
+
+def catalog_models_macro() -> dict[str, set[str]]:
+    """The models macro kpi_catalog_models lists, by kind ('daily', 'per_grain')."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    text = CATALOG_MODELS_MACRO.read_text(encoding="utf-8")
+    for model, kind, _area in re.findall(r"\('(\w+)', '(\w+)', '(\w+)'\)", text):
+        listed[kind].add(model)
+    return listed
+
+
+def test_catalog_models_are_the_macros(catalog: dict[str, dict[str, str]]) -> None:
+    """kpi_model names a KPI model of the aggregation's kind; the macro lists exactly those."""
+    named: dict[str, set[str]] = defaultdict(set)
+    for row in catalog.values():
+        named[MODEL_KIND[row["aggregation"]]].add(row["kpi_model"])
+    assert named.pop("derived") == {"int_kpi_values_derived"}
+    listed = catalog_models_macro()
+    assert dict(named) == dict(listed), (
+        "macros/kpi/kpi_catalog_models.sql must list the catalog's kpi_model values: "
+        f"{ {k: sorted(v) for k, v in named.items()} }"
+    )
+    models = {p.stem: p for p in (ROOT / "models" / "kpis").rglob("*.sql")}
+    suffix = {"daily": "_kpis_aggregated", "per_grain": "_kpis_computed"}
+    for kind, names in listed.items():
+        for name in names:
+            assert name in models and name.endswith(suffix[kind]), name
+
+
+def test_catalog_derivations(catalog: dict[str, dict[str, str]]) -> None:
+    """Derived KPIs say how they are formed from which series; others leave those columns empty."""
+    for kpi_id, row in catalog.items():
+        if row["aggregation"] != "derived":
+            assert not any(row[c].strip() for c in DERIVED_COLUMNS), kpi_id
+            continue
+        assert row["derivation"] in DERIVATIONS, kpi_id
+        for column in ("numerator_kpi", "denominator_kpi"):
+            series = row[column]
+            assert series.startswith("aux_") or series in catalog, (kpi_id, column)
+        months_back = row["denominator_months_back"]
+        assert (row["derivation"] == "growth") == bool(months_back), kpi_id
+        assert not months_back or int(months_back) > 0, kpi_id
 
 
 # --------------------------------------------------------------------------- #

@@ -1,32 +1,9 @@
-{#- The per-grain (non-additive) KPIs of every area in one shape, with each
-    period checked against the data's span: the per-grain models only flag
-    their own windows, so a period that is not wholly inside the data is marked
-    incomplete here, like the rolled-up ones. -#}
+{#- The per-grain (non-additive) KPIs of every model the catalog names
+    (macro kpi_models_union) in one shape, with each period checked against
+    the data's span: the per-grain models only flag their own windows, so a
+    period that is not wholly inside the data is marked incomplete here, like
+    the rolled-up ones. -#}
 with
-
-customer_computed as (
-
-    select * from {{ ref('int_customer_kpis_computed') }}
-
-),
-
-user_activity_computed as (
-
-    select * from {{ ref('int_user_activity_kpis_computed') }}
-
-),
-
-page_load_computed as (
-
-    select * from {{ ref('int_page_load_kpis_computed') }}
-
-),
-
-support_computed as (
-
-    select * from {{ ref('int_support_kpis_computed') }}
-
-),
 
 coverage as (
 
@@ -36,23 +13,7 @@ coverage as (
 
 computed as (
 
-    {%- for relation in ['customer_computed', 'user_activity_computed', 'page_load_computed', 'support_computed'] %}
-        select
-            kpi_id,
-            grain,
-            period_start,
-            {{ kpi_period_end('grain', 'period_start') }} as period_end,
-            dimension,
-            dimension_value,
-            numerator,
-            denominator,
-            value,
-            is_complete
-        from {{ relation }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ kpi_models_union('per_grain') }}
 
 ),
 

@@ -1,16 +1,21 @@
-{#- KPIs derived from other KPI series at the same grain, period and breakdown
-    (each formula here and nowhere else): growth against the previous month or
-    year, blended and per-channel CAC, LTV/CAC, stickiness (DAU/MAU), tickets
-    per customer-service FTE, GMV per operations FTE, inventory turnover and
-    days of inventory. numerator and denominator are the two series' values;
-    a derived value is complete only when both of its inputs are. -#}
-{%- set ratios = [
-    {'kpi_id': 'cac', 'numerator': 'aux_ad_spend', 'denominator': 'new_customers'},
-    {'kpi_id': 'tickets_per_cs_fte', 'numerator': 'aux_support_tickets', 'denominator': 'aux_cs_fte'},
-    {'kpi_id': 'gmv_per_ops_fte', 'numerator': 'gmv', 'denominator': 'aux_ops_fte'},
-    {'kpi_id': 'inventory_turnover', 'numerator': 'aux_cogs', 'denominator': 'aux_inventory_value'},
-] -%}
+{#- KPIs derived from other KPI series of the same grain and period, each
+    formula written once, as data: the catalog (kpi_definitions) gives a
+    derived KPI's numerator_kpi, denominator_kpi (KPIs or aux_* series, total
+    rows; a denominator may itself be derived: ltv_to_cac divides by cac) and
+    derivation: ratio (same period), ratio_to_daily_mean (numerator /
+    (denominator / days in the period)), growth (numerator / denominator of
+    the period denominator_months_back months earlier, minus 1, at the grains
+    a whole number of which that is) or ratio_by_ad_channel (per ad channel,
+    and over all ad channels: paid CAC). A derived KPI has a row for every
+    period of the grains both its inputs have; numerator and denominator are
+    the two input values, complete only when both inputs are. -#}
 with
+
+definitions as (
+
+    select * from {{ ref('kpi_definitions') }}
+
+),
 
 rolled_up as (
 
@@ -18,14 +23,15 @@ rolled_up as (
 
 ),
 
-user_activity as (
+computed as (
 
-    select * from {{ ref('int_user_activity_kpis_computed') }}
+    select * from {{ ref('int_kpi_computed_values_unioned') }}
 
 ),
 
-totals as (
+series as (
 
+    -- every total series a derived KPI can read: rolled-up and per-grain
     select
         kpi_id,
         grain,
@@ -35,218 +41,101 @@ totals as (
         is_complete
     from rolled_up
     where dimension = 'total'
-
-),
-
-growth as (
-
-        -- net revenue against the month before (month grain) and the same period a
-        -- year before (month, quarter, year)
-    {%- for kpi_id, months_back, grains in [
-        ('net_revenue_growth_mom', 1, ['month']),
-        ('net_revenue_growth_yoy', 12, ['month', 'quarter', 'year'])] %}
-        select
-            '{{ kpi_id }}' as kpi_id,
-            current_period.grain,
-            current_period.period_start,
-            current_period.period_end,
-            current_period.value as numerator,
-            previous_period.value as denominator,
-            current_period.value / nullif(previous_period.value, 0) - 1 as value,
-            current_period.is_complete and coalesce(previous_period.is_complete, false) as is_complete
-        from totals as current_period
-        left join totals as previous_period
-            on current_period.grain = previous_period.grain
-                and previous_period.kpi_id = 'net_revenue'
-                and previous_period.period_start
-                = cast({{ dbt.dateadd('month', -months_back, 'current_period.period_start') }} as date)
-        where
-            current_period.kpi_id = 'net_revenue'
-            and current_period.grain in ('{{ grains | join("', '") }}')
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-
-),
-
-series_ratios as (
-
-    {%- for ratio in ratios %}
-        select
-            '{{ ratio.kpi_id }}' as kpi_id,
-            numerator_series.grain,
-            numerator_series.period_start,
-            numerator_series.period_end,
-            numerator_series.value as numerator,
-            denominator_series.value as denominator,
-            numerator_series.value / nullif(denominator_series.value, 0) as value,
-            numerator_series.is_complete and coalesce(denominator_series.is_complete, false) as is_complete
-        from totals as numerator_series
-        left join totals as denominator_series
-            on numerator_series.grain = denominator_series.grain
-                and numerator_series.period_start = denominator_series.period_start
-                and denominator_series.kpi_id = '{{ ratio.denominator }}'
-        where numerator_series.kpi_id = '{{ ratio.numerator }}'
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-
-),
-
-days_of_inventory as (
-
-    -- average inventory value / average daily COGS of the period
+    union all
     select
-        'days_of_inventory' as kpi_id,
-        inventory.grain,
-        inventory.period_start,
-        inventory.period_end,
-        inventory.value as numerator,
-        cogs.value / ({{ dbt.datediff('inventory.period_start', 'inventory.period_end', 'day') }} + 1) as denominator,
-        inventory.value
-        / nullif(cogs.value / ({{ dbt.datediff('inventory.period_start', 'inventory.period_end', 'day') }} + 1), 0)
-            as value,
-        inventory.is_complete and coalesce(cogs.is_complete, false) as is_complete
-    from totals as inventory
-    left join totals as cogs
-        on inventory.grain = cogs.grain
-            and inventory.period_start = cogs.period_start
-            and cogs.kpi_id = 'aux_cogs'
-    where inventory.kpi_id = 'aux_inventory_value'
+        kpi_id,
+        grain,
+        period_start,
+        period_end,
+        value,
+        is_complete
+    from computed
+    where dimension = 'total'
 
 ),
 
-ltv_to_cac as (
-
-    -- the 12-month margin LTV of the cohort that first ordered in the period
-    -- against the blended CAC of the same period
-    select
-        'ltv_to_cac' as kpi_id,
-        ltv.grain,
-        ltv.period_start,
-        ltv.period_end,
-        ltv.value as numerator,
-        cac.value as denominator,
-        ltv.value / nullif(cac.value, 0) as value,
-        ltv.is_complete and coalesce(cac.is_complete, false) as is_complete
-    from totals as ltv
-    left join series_ratios as cac
-        on ltv.grain = cac.grain
-            and ltv.period_start = cac.period_start
-            and cac.kpi_id = 'cac'
-    where ltv.kpi_id = 'ltv_12m_margin'
-
-),
-
-stickiness as (
+derivations as (
 
     select
-        'stickiness' as kpi_id,
-        dau.grain,
-        dau.period_start,
-        dau.value as numerator,
-        mau.value as denominator,
-        dau.value / nullif(mau.value, 0) as value,
-        dau.is_complete and coalesce(mau.is_complete, false) as is_complete
-    from user_activity as dau
-    left join user_activity as mau
-        on dau.grain = mau.grain
-            and dau.period_start = mau.period_start
-            and mau.kpi_id = 'mau'
-            and mau.dimension = 'total'
+        derived.kpi_id,
+        derived.derivation,
+        derived.numerator_kpi,
+        derived.denominator_kpi,
+        coalesce(derived.denominator_months_back, 0) as months_back,
+        derived_denominator.kpi_id is not null as is_second_pass
+    from definitions as derived
+    left join definitions as derived_denominator
+        on derived.denominator_kpi = derived_denominator.kpi_id
+            and derived_denominator.aggregation = 'derived'
+    where derived.derivation in ('ratio', 'ratio_to_daily_mean', 'growth')
+
+),
+
+denominator_grains as (
+
+    select distinct
+        kpi_id,
+        grain
+    from series
+
+),
+
+numerators as (
+
+    select
+        derivations.kpi_id,
+        derivations.derivation,
+        derivations.denominator_kpi,
+        derivations.is_second_pass,
+        series.grain,
+        series.period_start,
+        series.period_end,
+        series.value,
+        series.is_complete,
+        case when derivations.derivation = 'growth' then 1 else 0 end as value_offset,
+        case
+            when derivations.derivation = 'ratio_to_daily_mean'
+                then {{ dbt.datediff('series.period_start', 'series.period_end', 'day') }} + 1
+            else 1
+        end as denominator_divisor,
+        cast({{ dbt.dateadd('month', '-derivations.months_back', 'series.period_start') }} as date)
+            as denominator_period_start
+    from derivations
+    inner join series
+        on derivations.numerator_kpi = series.kpi_id
+    -- at the grains the denominator has too (a derived one: the numerator's)
+    left join denominator_grains
+        on derivations.denominator_kpi = denominator_grains.kpi_id
+            and series.grain = denominator_grains.grain
     where
-        dau.kpi_id = 'dau'
-        and dau.dimension = 'total'
-        and dau.grain in ('day', 'month')
+        (denominator_grains.kpi_id is not null or derivations.is_second_pass)
+        and (
+            derivations.months_back = 0
+            or derivations.months_back % case series.grain when 'month' then 1 when 'quarter' then 3 when 'year' then 12 end
+            = 0
+        )
 
 ),
 
-stickiness_bounded as (
+first_pass as (
 
-    select
-        stickiness.kpi_id,
-        stickiness.grain,
-        stickiness.period_start,
-        totals.period_end,
-        stickiness.numerator,
-        stickiness.denominator,
-        stickiness.value,
-        stickiness.is_complete
-    from stickiness
-    inner join totals
-        on stickiness.grain = totals.grain
-            and stickiness.period_start = totals.period_start
-            and totals.kpi_id = 'gmv'
+    {{ kpi_derived_values('numerators', 'series', second_pass=false) }}
 
 ),
 
-total_derived as (
+second_pass as (
 
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from growth
-    union all
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from series_ratios
-    union all
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from days_of_inventory
-    union all
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from ltv_to_cac
-    union all
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from stickiness_bounded
+    -- a derived KPI whose denominator is derived reads it from the first pass
+    {{ kpi_derived_values('numerators', 'first_pass', second_pass=true) }}
 
 ),
 
-cac_by_channel as (
+by_ad_channel as (
 
     -- spend on an ad channel / new customers whose acquisition channel group is
     -- that channel (the ad channels are paid channel groups)
     select
-        'cac_by_channel' as kpi_id,
+        derived.kpi_id,
         spend.grain,
         spend.period_start,
         spend.period_end,
@@ -256,20 +145,21 @@ cac_by_channel as (
         coalesce(new_customers.value, 0) as denominator,
         spend.value / nullif(coalesce(new_customers.value, 0), 0) as value,
         spend.is_complete and coalesce(new_customers.is_complete, spend.is_complete) as is_complete
-    from rolled_up as spend
+    from definitions as derived
+    inner join rolled_up as spend
+        on derived.numerator_kpi = spend.kpi_id
+            and spend.dimension = 'ad_channel'
     left join rolled_up as new_customers
         on spend.grain = new_customers.grain
             and spend.period_start = new_customers.period_start
             and spend.dimension_value = new_customers.dimension_value
-            and new_customers.kpi_id = 'new_customers'
+            and derived.denominator_kpi = new_customers.kpi_id
             and new_customers.dimension = 'acquisition_channel_group'
-    where
-        spend.kpi_id = 'aux_ad_spend'
-        and spend.dimension = 'ad_channel'
+    where derived.derivation = 'ratio_by_ad_channel'
 
 ),
 
-cac_by_channel_total as (
+by_ad_channel_total as (
 
     -- paid CAC: the spend of every ad channel / the new customers acquired
     -- through those channels (blended CAC over all new customers is cac)
@@ -284,7 +174,7 @@ cac_by_channel_total as (
         sum(denominator) as denominator,
         sum(numerator) / nullif(sum(denominator), 0) as value,
         min(case when is_complete then 1 else 0 end) = 1 as is_complete
-    from cac_by_channel
+    from by_ad_channel
     group by
         kpi_id,
         grain,
@@ -294,44 +184,23 @@ cac_by_channel_total as (
 
 final as (
 
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        'total' as dimension,
-        'total' as dimension_value,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from total_derived
-    union all
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from cac_by_channel
-    union all
-    select
-        kpi_id,
-        grain,
-        period_start,
-        period_end,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        value,
-        is_complete
-    from cac_by_channel_total
+    {%- for relation in ['first_pass', 'second_pass', 'by_ad_channel', 'by_ad_channel_total'] %}
+        select
+            kpi_id,
+            grain,
+            period_start,
+            period_end,
+            dimension,
+            dimension_value,
+            numerator,
+            denominator,
+            value,
+            is_complete
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 )
 

@@ -42,98 +42,59 @@ definitions as (
 
 components as (
 
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from customer_components
-    union all
-    select
-        kpi_id,
-        date_day,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_complete
-    from operations_components
-
-),
-
-grains as (
-
-    {{ kpi_grains_select() }}
+    {%- for relation in ['customer_components', 'operations_components'] %}
+        select
+            kpi_id,
+            date_day,
+            dimension,
+            dimension_value,
+            numerator,
+            denominator,
+            is_complete
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 
 day_periods as (
 
-    -- every calendar day with the start of the period it falls in, per grain
-    select
-        dates.date_day,
-        grains.grain,
-        {{ kpi_period_start('grains.grain', 'dates') }} as period_start
-    from dates
-    cross join grains
-
-),
-
-period_starts as (
-
-    select distinct
-        grain,
-        period_start
-    from day_periods
-
-),
-
-period_bounds as (
-
-    select
-        grain,
-        period_start,
-        {{ kpi_period_end('grain', 'period_start') }} as period_end
-    from period_starts
+    {{ kpi_calendar_periods('dates') }}
 
 ),
 
 periods as (
 
     -- the periods that overlap the data's span; complete when wholly inside it
-    select
-        period_bounds.grain,
-        period_bounds.period_start,
-        period_bounds.period_end,
+    select distinct
+        day_periods.grain,
+        day_periods.period_start,
+        day_periods.period_end,
         (
-            period_bounds.period_start >= coverage.first_activity_date
-            and period_bounds.period_end <= coverage.last_complete_date
+            day_periods.period_start >= coverage.first_activity_date
+            and day_periods.period_end <= coverage.last_complete_date
         ) as is_period_complete
-    from period_bounds
+    from day_periods
     cross join coverage
     where
-        period_bounds.period_end >= coverage.first_activity_date
-        and period_bounds.period_start <= coverage.data_end_date
+        day_periods.period_end >= coverage.first_activity_date
+        and day_periods.period_start <= coverage.data_end_date
 
 ),
 
-catalog_series as (
+series as (
 
+    -- the catalog's sum and ratio KPIs at their grains, and the component
+    -- series that are not KPIs themselves (inputs of derived KPIs) at every grain
     select
         kpi_id,
         grains,
         aggregation = 'ratio' as is_ratio
     from definitions
     where aggregation in ('sum', 'ratio')
-
-),
-
-auxiliary_series as (
-
-    -- component series that are not KPIs themselves (inputs of derived KPIs)
+    union all
     select
         components.kpi_id,
         'day|week|month|quarter|year' as grains,
@@ -143,34 +104,6 @@ auxiliary_series as (
         on components.kpi_id = definitions.kpi_id
     where definitions.kpi_id is null
     group by components.kpi_id
-
-),
-
-series as (
-
-    select
-        kpi_id,
-        is_ratio,
-        grains
-    from catalog_series
-    union all
-    select
-        kpi_id,
-        is_ratio,
-        grains
-    from auxiliary_series
-
-),
-
-series_grains as (
-
-    select
-        series.kpi_id,
-        series.is_ratio,
-        grains.grain
-    from series
-    inner join grains
-        on {{ dbt.position(dbt.concat(["'|'", "grains.grain", "'|'"]), dbt.concat(["'|'", "series.grains", "'|'"])) }} > 0
 
 ),
 
@@ -197,103 +130,57 @@ rolled as (
 
 ),
 
-total_rows as (
+row_keys as (
 
-    -- the whole spine: every series, grain and period, data or not
+    -- the total row of every series, grain and period (data or not), and the
+    -- breakdown rows where there is data
     select
-        series_grains.kpi_id,
-        series_grains.is_ratio,
+        series.kpi_id,
         periods.grain,
         periods.period_start,
-        periods.period_end,
-        periods.is_period_complete,
         'total' as dimension,
-        'total' as dimension_value,
-        rolled.numerator,
-        rolled.denominator,
-        rolled.all_rows_complete
-    from series_grains
+        'total' as dimension_value
+    from series
     inner join periods
-        on series_grains.grain = periods.grain
-    left join rolled
-        on series_grains.kpi_id = rolled.kpi_id
-            and periods.grain = rolled.grain
-            and periods.period_start = rolled.period_start
-            and rolled.dimension = 'total'
-
-),
-
-breakdown_rows as (
-
-    select
-        series_grains.kpi_id,
-        series_grains.is_ratio,
-        periods.grain,
-        periods.period_start,
-        periods.period_end,
-        periods.is_period_complete,
-        rolled.dimension,
-        rolled.dimension_value,
-        rolled.numerator,
-        rolled.denominator,
-        rolled.all_rows_complete
-    from rolled
-    inner join series_grains
-        on rolled.kpi_id = series_grains.kpi_id
-            and rolled.grain = series_grains.grain
-    inner join periods
-        on rolled.grain = periods.grain
-            and rolled.period_start = periods.period_start
-    where rolled.dimension <> 'total'
-
-),
-
-all_rows as (
-
-    select
-        kpi_id,
-        is_ratio,
-        grain,
-        period_start,
-        period_end,
-        is_period_complete,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        all_rows_complete
-    from total_rows
+        on {{ dbt.position(dbt.concat(["'|'", "periods.grain", "'|'"]), dbt.concat(["'|'", "series.grains", "'|'"])) }} > 0
     union all
     select
         kpi_id,
-        is_ratio,
         grain,
         period_start,
-        period_end,
-        is_period_complete,
         dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        all_rows_complete
-    from breakdown_rows
+        dimension_value
+    from rolled
+    where dimension <> 'total'
 
 ),
 
-completeness as (
+checked as (
 
     select
-        kpi_id,
-        is_ratio,
-        grain,
-        period_start,
-        period_end,
-        dimension,
-        dimension_value,
-        numerator,
-        denominator,
-        is_period_complete and coalesce(all_rows_complete, 1) = 1 as is_complete
-    from all_rows
+        row_keys.kpi_id,
+        row_keys.grain,
+        row_keys.period_start,
+        periods.period_end,
+        row_keys.dimension,
+        row_keys.dimension_value,
+        series.is_ratio,
+        rolled.numerator,
+        rolled.denominator,
+        periods.is_period_complete and coalesce(rolled.all_rows_complete, 1) = 1 as is_complete
+    from row_keys
+    inner join series
+        on row_keys.kpi_id = series.kpi_id
+            and {{ dbt.position(dbt.concat(["'|'", "row_keys.grain", "'|'"]), dbt.concat(["'|'", "series.grains", "'|'"])) }} > 0
+    inner join periods
+        on row_keys.grain = periods.grain
+            and row_keys.period_start = periods.period_start
+    left join rolled
+        on row_keys.kpi_id = rolled.kpi_id
+            and row_keys.grain = rolled.grain
+            and row_keys.period_start = rolled.period_start
+            and row_keys.dimension = rolled.dimension
+            and row_keys.dimension_value = rolled.dimension_value
 
 ),
 
@@ -314,7 +201,7 @@ final as (
             when is_ratio then numerator / nullif(denominator, 0)
             else coalesce(numerator, 0)
         end as value
-    from completeness
+    from checked
 
 )
 

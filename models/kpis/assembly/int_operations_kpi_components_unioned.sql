@@ -1,43 +1,13 @@
-{#- The daily KPI components of support, feedback and operations (fulfilment,
-    inventory, payments, headcount) in one relation, for the KPI layer's
-    roll-up to every grain. -#}
+{#- The daily KPI components of the catalog's operations models (support,
+    feedback and operations: fulfilment, inventory, payments, headcount) in
+    one relation, for the KPI layer's roll-up to every grain (macro
+    kpi_models_union; see int_customer_kpi_components_unioned). -#}
 with
 
-support_components as (
+components as (
 
-    select * from {{ ref('int_support_kpis_aggregated') }}
-
-),
-
-feedback_components as (
-
-    select * from {{ ref('int_feedback_kpis_aggregated') }}
-
-),
-
-operations_components as (
-
-    select * from {{ ref('int_operations_kpis_aggregated') }}
-
-),
-
-final as (
-
-    {%- for relation in ['support_components', 'feedback_components', 'operations_components'] %}
-        select
-            kpi_id,
-            date_day,
-            dimension,
-            dimension_value,
-            numerator,
-            denominator,
-            is_complete
-        from {{ relation }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ kpi_models_union('daily', areas=['operations']) }}
 
 )
 
-select * from final
+select * from components

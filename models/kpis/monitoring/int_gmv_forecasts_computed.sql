@@ -1,13 +1,10 @@
-{#- Daily GMV forecasts from every forecast origin (docs: gmv_forecast_method).
-    Origins: the last complete day (the live forecast) and, for the backtest,
-    the var forecast_backtest_weeks days 7, 14, ... days before it. From origin
-    o, the forecast of day d (o < d) is
+{#- Daily GMV forecasts from every forecast origin (docs: gmv_forecast_method)
+    for the days it forecasts (int_gmv_forecast_targets_listed: the live
+    origin and the backtest origins). From origin o, the forecast of day d
+    (o < d) is
         level x yearly factor x weekday index of d,
-    all measured on days up to o only:
-    - weekday index: mean GMV of each weekday over the var
-      forecast_weekday_window_days days ending on o, promotion days left out,
-      over the mean of the seven weekday means;
-    - deseasonalised GMV of a day: its GMV / its weekday's index;
+    all measured on days up to o only (int_gmv_forecast_days_deseasonalised:
+    weekday index, and deseasonalised GMV = GMV / weekday index):
     - level: mean deseasonalised GMV of the var forecast_level_days days
       ending on o;
     - yearly factor (when the history holds the level window 364 days
@@ -15,232 +12,33 @@
       deseasonalised GMV of the level window 364 days earlier. Reference days:
       for a promotion day, last year's days of the same promotion; else the
       non-promotion days among d - 367 .. d - 361 (all seven when every one is
-      a promotion day). Without a year of history the factor is 1.
-    Live rows run to the end of the month of the horizon's last day, so that
-    the month's expected total can be summed; backtest rows stop at the
-    horizon and at the last complete day. -#}
-{%- set horizon_days = setting_value('forecast_horizon_days') -%}
-{%- set backtest_weeks = setting_value('forecast_backtest_weeks') -%}
+      a promotion day). Without a year of history the factor is 1. -#}
 {%- set level_days = setting_value('forecast_level_days') -%}
-{%- set weekday_days = setting_value('forecast_weekday_window_days') -%}
-{%- set history_days = [weekday_days, 364 + level_days, 400] | max -%}
 with
 
-kpi_values_unioned as (
+forecast_targets as (
 
-    select * from {{ ref('int_kpi_values_unioned') }}
-
-),
-
-promotions as (
-
-    select * from {{ ref('promotions_calendar') }}
+    select * from {{ ref('int_gmv_forecast_targets_listed') }}
 
 ),
 
-gmv_days as (
+forecast_days as (
 
-    select
-        period_start as date_day,
-        cast(value as {{ kpi_type_double() }}) as gmv
-    from kpi_values_unioned
-    where
-        kpi_id = 'gmv'
-        and grain = 'day'
-        and dimension = 'total'
-        and is_complete
-        and value is not null
-
-),
-
-data_span as (
-
-    select
-        min(date_day) as first_complete_date,
-        max(date_day) as last_complete_date
-    from gmv_days
-
-),
-
-offsets as (
-
-    select generated_number as offset_number
-    from ({{ dbt.generate_series([horizon_days + 31, backtest_weeks] | max) }}) as numbers
-
-),
-
-origins as (
-
-    select
-        0 as origin_number,
-        false as is_backtest,
-        last_complete_date as origin_date,
-        last_complete_date,
-        first_complete_date
-    from data_span
-
-    union all
-
-    select
-        offsets.offset_number as origin_number,
-        true as is_backtest,
-        cast({{ dbt.dateadd('day', '-7 * offsets.offset_number', 'data_span.last_complete_date') }} as date) as origin_date,
-        data_span.last_complete_date,
-        data_span.first_complete_date
-    from data_span
-    cross join offsets
-    where offsets.offset_number <= {{ backtest_weeks }}
-
-),
-
--- an origin needs a full level window behind it
-usable_origins as (
-
-    select
-        origin_number,
-        is_backtest,
-        origin_date,
-        last_complete_date,
-        {{ dbt.dateadd('day', -(364 + level_days - 1), 'origin_date') }} >= first_complete_date as has_year_history
-    from origins
-    where {{ dbt.dateadd('day', -(level_days - 1), 'origin_date') }} >= first_complete_date
-
-),
-
-targets as (
-
-    select
-        usable_origins.origin_number,
-        usable_origins.is_backtest,
-        usable_origins.origin_date,
-        usable_origins.has_year_history,
-        offsets.offset_number as horizon_days,
-        cast({{ dbt.dateadd('day', 'offsets.offset_number', 'usable_origins.origin_date') }} as date) as target_date,
-        cast({{ dbt.dateadd('day', horizon_days, 'usable_origins.origin_date') }} as date) as horizon_end_date,
-        usable_origins.last_complete_date
-    from usable_origins
-    cross join offsets
-
-),
-
-kept_targets as (
-
-    select
-        origin_number,
-        is_backtest,
-        origin_date,
-        has_year_history,
-        horizon_days,
-        target_date,
-        horizon_days <= {{ horizon_days }} as is_in_horizon
-    from targets
-    where
-        (is_backtest and horizon_days <= {{ horizon_days }} and target_date <= last_complete_date)
-        or (
-            not is_backtest
-            and target_date < {{ dbt.dateadd('month', 1, dbt.date_trunc('month', 'horizon_end_date')) }}
-        )
-
-),
-
--- days (history and forecast targets) with their weekday and promotion
-calendar_days as (
-
-    select date_day from gmv_days
-    union
-    select target_date as date_day from kept_targets
-
-),
-
-promotion_days as (
-
-    select
-        calendar_days.date_day,
-        min(promotions.promotion_name) as promotion_name,
-        min(promotions.start_date) as promotion_start_date
-    from calendar_days
-    inner join promotions
-        on calendar_days.date_day between promotions.start_date and promotions.end_date
-    group by calendar_days.date_day
-
-),
-
-days as (
-
-    select
-        calendar_days.date_day,
-        -- 0 = Monday: 1970-01-05 was a Monday
-        {{ dbt.datediff("cast('1970-01-05' as date)", 'calendar_days.date_day', 'day') }} % 7 as weekday_number,
-        promotion_days.promotion_name,
-        promotion_days.promotion_start_date,
-        gmv_days.gmv
-    from calendar_days
-    left join promotion_days
-        on calendar_days.date_day = promotion_days.date_day
-    left join gmv_days
-        on calendar_days.date_day = gmv_days.date_day
-
-),
-
--- each origin's history (days up to the origin)
-origin_history as (
-
-    select
-        usable_origins.origin_number,
-        usable_origins.origin_date,
-        {{ dbt.datediff('days.date_day', 'usable_origins.origin_date', 'day') }} as days_before_origin,
-        days.date_day,
-        days.weekday_number,
-        days.promotion_name,
-        days.promotion_start_date,
-        days.gmv
-    from usable_origins
-    inner join days
-        on
-            usable_origins.origin_date >= days.date_day
-            and days.date_day > {{ dbt.dateadd('day', -history_days, 'usable_origins.origin_date') }}
-    where days.gmv is not null
-
-),
-
-weekday_means as (
-
-    select
-        origin_number,
-        weekday_number,
-        avg(gmv) as weekday_mean_gmv
-    from origin_history
-    where
-        days_before_origin < {{ weekday_days }}
-        and promotion_name is null
-    group by origin_number, weekday_number
-
-),
-
-weekday_indices as (
-
-    select
-        origin_number,
-        weekday_number,
-        weekday_mean_gmv / nullif(avg(weekday_mean_gmv) over (partition by origin_number), 0) as weekday_index
-    from weekday_means
+    select * from {{ ref('int_gmv_forecast_days_deseasonalised') }}
 
 ),
 
 deseasonalised as (
 
     select
-        origin_history.origin_number,
-        origin_history.days_before_origin,
-        origin_history.date_day,
-        origin_history.promotion_name,
-        origin_history.promotion_start_date,
-        origin_history.gmv / nullif(weekday_indices.weekday_index, 0) as adjusted_gmv
-    from origin_history
-    inner join weekday_indices
-        on
-            origin_history.origin_number = weekday_indices.origin_number
-            and origin_history.weekday_number = weekday_indices.weekday_number
+        origin_number,
+        days_before_origin,
+        date_day,
+        promotion_name,
+        promotion_start_date,
+        adjusted_gmv
+    from forecast_days
+    where not is_target
 
 ),
 
@@ -264,20 +62,23 @@ levels as (
 target_days as (
 
     select
-        kept_targets.origin_number,
-        kept_targets.is_backtest,
-        kept_targets.origin_date,
-        kept_targets.has_year_history,
-        kept_targets.horizon_days,
-        kept_targets.is_in_horizon,
-        kept_targets.target_date,
-        days.weekday_number,
-        days.promotion_name,
-        days.promotion_start_date,
-        days.gmv as actual_gmv
-    from kept_targets
-    inner join days
-        on kept_targets.target_date = days.date_day
+        forecast_targets.origin_number,
+        forecast_targets.is_backtest,
+        forecast_targets.origin_date,
+        forecast_targets.has_year_history,
+        forecast_targets.horizon_days,
+        forecast_targets.is_in_horizon,
+        forecast_targets.target_date,
+        forecast_days.weekday_index,
+        forecast_days.promotion_name,
+        forecast_days.promotion_start_date,
+        forecast_days.gmv as actual_gmv
+    from forecast_targets
+    inner join forecast_days
+        on
+            forecast_targets.origin_number = forecast_days.origin_number
+            and forecast_targets.target_date = forecast_days.date_day
+            and forecast_days.is_target
 
 ),
 
@@ -333,7 +134,7 @@ factored as (
         target_days.promotion_name,
         target_days.actual_gmv,
         levels.level_gmv,
-        weekday_indices.weekday_index,
+        target_days.weekday_index,
         target_days.has_year_history and levels.last_year_level_days = {{ level_days }} as has_full_last_year,
         levels.last_year_level_gmv,
         coalesce(
@@ -344,10 +145,6 @@ factored as (
     from target_days
     inner join levels
         on target_days.origin_number = levels.origin_number
-    inner join weekday_indices
-        on
-            target_days.origin_number = weekday_indices.origin_number
-            and target_days.weekday_number = weekday_indices.weekday_number
     left join promotion_references
         on
             target_days.origin_number = promotion_references.origin_number
