@@ -112,6 +112,7 @@ check: $(STAMP) $(BOUNCER_STAMP)  ## the house rules (dbt-bouncer.yml, then scri
 	$(PY) scripts/render_sources.py --check
 	$(PY) scripts/render_contract_doc.py --check
 	$(PY) scripts/render_kpi_layers.py --check
+	$(PY) -m scripts.render_kpi_docs --check
 	$(DBT) parse --quiet
 	# wide enough that its table of failed checks shows each message
 	COLUMNS=200 $(BOUNCER_VENV)/bin/dbt-bouncer run --config-file dbt-bouncer.yml

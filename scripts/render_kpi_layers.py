@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from scripts.paths import ROOT
+from scripts.render_kpi_docs import doc_ref
 
 log = logging.getLogger("render_kpi_layers")
 CATALOG = ROOT / "seeds" / "kpi_definitions.csv"
@@ -106,10 +107,8 @@ def render_sql(table: LayerTable, kpis: list[dict[str, str]]) -> str:
 
 
 def column_description(row: dict[str, str]) -> str:
-    return (
-        f"{row['kpi_name']} ({row['unit']}, {row['direction'].replace('_', ' ')}): {row['definition']} "
-        f"Formula: {row['formula']}"
-    )
+    """The KPI's doc block (docs/kpis.md, rendered from the same catalog by render_kpi_docs)."""
+    return doc_ref(row["kpi_id"])
 
 
 def render_yaml(catalog: list[dict[str, str]]) -> str:
@@ -120,13 +119,13 @@ def render_yaml(catalog: list[dict[str, str]]) -> str:
             {
                 "name": "period_start",
                 "data_type": "date",
-                "description": f"First day of the {PERIOD_WORDS[table.grain]}. Primary key.",
+                "description": '{{ doc("period_start") }} ' + f"Here the {PERIOD_WORDS[table.grain]}. Primary key.",
                 "data_tests": ["unique", "not_null"],
             },
             {
                 "name": "period_end",
                 "data_type": "date",
-                "description": f"Last day of the {PERIOD_WORDS[table.grain]}.",
+                "description": '{{ doc("period_end") }} ' + f"Here the {PERIOD_WORDS[table.grain]}.",
             },
         ]
         columns += [
