@@ -148,7 +148,7 @@ def test_input_options_reach_the_loader_and_every_dbt_call(fake_pipeline: dict) 
         "--earliest-date",
         "1995-01-01",
         "--vars",
-        "{churn_days: 120, pii_hash_salt: 'a: b'}",
+        "{churn_days: 120, exchange_rates_quote_currency: 'a: b'}",
     ]
     assert run_pipeline.main(args) == 0
     cmds = fake_pipeline["cmds"]
@@ -162,7 +162,8 @@ def test_input_options_reach_the_loader_and_every_dbt_call(fake_pipeline: dict) 
         "reporting_currency": "GBP",
         "history_complete": True,
         "churn_days": 120,
-        "pii_hash_salt": "a: b",
+        # the fake runs no dbt: the value only has to survive the YAML round trip
+        "exchange_rates_quote_currency": "a: b",
     }
     for step in ("dbt build", "dbt docs generate"):
         assert _vars_of(cmds[step]) == expected, step

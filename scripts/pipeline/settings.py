@@ -81,7 +81,7 @@ def parse_vars(text: str | None) -> dict[str, Any]:
         problem = " ".join(str(exc).split())
         raise SettingsError(
             f"--vars (VARS) is not valid YAML: {problem}. Expected a mapping such as "
-            "'{churn_days: 120, pii_hash_salt: abc}'"
+            "'{churn_days: 120, anomaly_threshold: 4}'"
         ) from None
     if value is None:
         return {}

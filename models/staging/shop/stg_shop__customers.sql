@@ -6,6 +6,16 @@ source as (
 
 ),
 
+masked as (
+
+    -- the free-text channel is masked once, then kept and normalised
+    select
+        source.*,
+        {{ mask_pii('source.acquisition_channel') }} as acquisition_channel_masked
+    from source
+
+),
+
 renamed as (
 
     select
@@ -21,8 +31,8 @@ renamed as (
         {{ mask_pii('city') }} as city,
         coalesce(upper(trim(gender)), 'U') as gender,
         cast(birth_year as {{ dbt.type_int() }}) as birth_year,
-        {{ mask_pii('acquisition_channel') }} as acquisition_channel,
-        lower(trim({{ mask_pii('acquisition_channel') }})) as acquisition_channel_normalised,
+        acquisition_channel_masked as acquisition_channel,
+        lower(trim(acquisition_channel_masked)) as acquisition_channel_normalised,
 
         -- flags
         coalesce(is_test, false) as is_test,
@@ -32,7 +42,7 @@ renamed as (
         {{ to_reporting_date('signup_at') }} as signup_date,
         updated_at
 
-    from source
+    from masked
 
 )
 
