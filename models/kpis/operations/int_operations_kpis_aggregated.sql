@@ -9,9 +9,8 @@
     aux_inventory_value carries the day's total stock value (all products) with
     denominator 1, aux_ops_fte the operations headcount of each month on its
     first day with denominator 1, so any grain averages them. Payment attempts
-    are dated by their creation day; test customers' payments are left out
-    (payments of orders unknown to the shop are kept: nothing says they are
-    tests'). Each KPI has the breakdowns the catalog (seed kpi_definitions)
+    are dated by their creation day (fct_payments: test customers' attempts
+    are left out there). Each KPI has the breakdowns the catalog (seed kpi_definitions)
     lists for it; the first parcel's shipping mode stands for an order, so
     shipping emissions can only be cut by mode. -#}
 {%- set shipped_kpis = [
@@ -55,19 +54,13 @@ inventory as (
 
 payments as (
 
-    select * from {{ ref('stg_shop__payments') }}
-
-),
-
-orders as (
-
-    select * from {{ ref('int_orders_enriched') }}
+    select * from {{ ref('fct_payments') }}
 
 ),
 
 headcount as (
 
-    select * from {{ ref('stg_org__headcount') }}
+    select * from {{ ref('fct_headcount_monthly') }}
 
 ),
 
@@ -154,14 +147,11 @@ inventory_aggregated as (
 payment_units as (
 
     select
-        payments.created_date,
-        payments.payment_method,
+        created_date,
+        payment_method,
         1 as payment_attempts,
-        case when payments.is_succeeded then 1 else 0 end as succeeded_payments
+        case when is_succeeded then 1 else 0 end as succeeded_payments
     from payments
-    left join orders
-        on payments.order_id = orders.order_id
-    where not coalesce(orders.is_test, false)
 
 ),
 

@@ -49,7 +49,7 @@ orders as (
 
 headcount as (
 
-    select * from {{ ref('stg_org__headcount') }}
+    select * from {{ ref('fct_headcount_monthly') }}
 
 ),
 
