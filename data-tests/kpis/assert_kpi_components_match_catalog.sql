@@ -4,35 +4,16 @@
 -- breaking (kpi_id, reason) pairs.
 with
 
-customer_components as (
+components as (
 
-    select * from {{ ref('int_customer_kpi_components_unioned') }}
-
-),
-
-operations_components as (
-
-    select * from {{ ref('int_operations_kpi_components_unioned') }}
+    -- the daily components of every model the catalog names (kpi_model)
+    {{ kpi_models_union('daily') }}
 
 ),
 
 definitions as (
 
     select * from {{ ref('kpi_definitions') }}
-
-),
-
-components as (
-
-    select
-        kpi_id,
-        denominator
-    from customer_components
-    union all
-    select
-        kpi_id,
-        denominator
-    from operations_components
 
 ),
 

@@ -1,29 +1,29 @@
-{% macro kpi_catalog_models(kind, areas=none) -%}
+{% macro kpi_catalog_models(kind) -%}
 {#- The KPI models the catalog names (seeds/kpi_definitions.csv, column
     kpi_model), as a list known at parse time so that ref() can see them:
     kind 'daily' gives the int_*_kpis_aggregated models (the sum and ratio
     KPIs' daily components), 'per_grain' the int_*_kpis_computed models (the
-    computed KPIs, one value per period). `areas` keeps the models of those
-    models/kpis/ folders only. tests/test_kpi_catalog.py and the data test
-    assert_kpi_models_match_catalog check that this list is the catalog's. -#}
+    computed KPIs, one value per period). tests/test_kpi_catalog.py and the
+    data test assert_kpi_models_match_catalog check that this list is the
+    catalog's. -#}
     {%- set models = [
-        ('int_order_kpis_aggregated', 'daily', 'commerce'),
-        ('int_customer_kpis_aggregated', 'daily', 'commerce'),
-        ('int_cohort_kpis_aggregated', 'daily', 'commerce'),
-        ('int_session_kpis_aggregated', 'daily', 'web'),
-        ('int_retention_kpis_aggregated', 'daily', 'web'),
-        ('int_marketing_kpis_aggregated', 'daily', 'web'),
-        ('int_support_kpis_aggregated', 'daily', 'operations'),
-        ('int_feedback_kpis_aggregated', 'daily', 'operations'),
-        ('int_operations_kpis_aggregated', 'daily', 'operations'),
-        ('int_customer_kpis_computed', 'per_grain', 'commerce'),
-        ('int_user_activity_kpis_computed', 'per_grain', 'web'),
-        ('int_page_load_kpis_computed', 'per_grain', 'web'),
-        ('int_support_kpis_computed', 'per_grain', 'operations'),
+        ('int_order_kpis_aggregated', 'daily'),
+        ('int_customer_kpis_aggregated', 'daily'),
+        ('int_cohort_kpis_aggregated', 'daily'),
+        ('int_session_kpis_aggregated', 'daily'),
+        ('int_retention_kpis_aggregated', 'daily'),
+        ('int_marketing_kpis_aggregated', 'daily'),
+        ('int_support_kpis_aggregated', 'daily'),
+        ('int_feedback_kpis_aggregated', 'daily'),
+        ('int_operations_kpis_aggregated', 'daily'),
+        ('int_customer_kpis_computed', 'per_grain'),
+        ('int_user_activity_kpis_computed', 'per_grain'),
+        ('int_page_load_kpis_computed', 'per_grain'),
+        ('int_support_kpis_computed', 'per_grain'),
     ] -%}
     {%- set selected = [] -%}
-    {%- for name, model_kind, area in models -%}
-        {%- if model_kind == kind and (areas is none or area in areas) -%}
+    {%- for name, model_kind in models -%}
+        {%- if model_kind == kind -%}
             {%- do selected.append(name) -%}
         {%- endif -%}
     {%- endfor -%}

@@ -1,10 +1,10 @@
-{% macro kpi_models_union(kind, areas=none) -%}
+{% macro kpi_models_union(kind) -%}
 {#- The union of the KPI models of one kind that the catalog names
     (kpi_catalog_models): 'daily' rows (kpi_id, date_day, dimension,
     dimension_value, numerator, denominator, is_complete) or 'per_grain' rows
     (kpi_id, grain, period_start, period_end, dimension, dimension_value,
     numerator, denominator, value, is_complete), as a select for a CTE. -#}
-    {%- for model in kpi_catalog_models(kind, areas) %}
+    {%- for model in kpi_catalog_models(kind) %}
     select
         kpi_id,
         {%- if kind == 'daily' %}

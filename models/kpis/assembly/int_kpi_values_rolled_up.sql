@@ -1,6 +1,7 @@
 {#- The additive and ratio KPIs at every grain: the daily components of the
-    int_*_kpis_aggregated models summed (numerators and denominators, never the
-    ratios) to day, ISO week, month, quarter and year. The total row of every
+    int_*_kpis_aggregated models the catalog names (macro kpi_models_union)
+    summed (numerators and denominators, never the ratios) to day, ISO week,
+    month, quarter and year. The total row of every
     KPI exists for every period of the data's span, zero-filled (a day without
     orders has 0 orders and a NULL AOV); breakdown rows exist where there is
     data. A period is complete when it lies inside the data (from the first
@@ -9,18 +10,6 @@
     NULL numerator, denominator and value. Auxiliary series (kpi_id aux_*) are
     rolled up the same way for the derived KPIs. -#}
 with
-
-customer_components as (
-
-    select * from {{ ref('int_customer_kpi_components_unioned') }}
-
-),
-
-operations_components as (
-
-    select * from {{ ref('int_operations_kpi_components_unioned') }}
-
-),
 
 dates as (
 
@@ -42,20 +31,10 @@ definitions as (
 
 components as (
 
-    {%- for relation in ['customer_components', 'operations_components'] %}
-        select
-            kpi_id,
-            date_day,
-            dimension,
-            dimension_value,
-            numerator,
-            denominator,
-            is_complete
-        from {{ relation }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    -- the daily components of every int_*_kpis_aggregated model the catalog
+    -- names (kpi_definitions.kpi_model), read directly: dbt-bouncer.yml gives
+    -- this model the parents the catalog's list needs
+    {{ kpi_models_union('daily') }}
 
 ),
 
