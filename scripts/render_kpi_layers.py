@@ -119,7 +119,8 @@ def render_yaml(catalog: list[dict[str, str]]) -> str:
             {
                 "name": "period_start",
                 "data_type": "date",
-                "description": '{{ doc("period_start") }} ' + f"Here the {PERIOD_WORDS[table.grain]}. Primary key.",
+                "description": '{{ doc("period_start") }} '
+                + f"Here the {PERIOD_WORDS[table.grain]}. Primary key.",
                 "data_tests": ["unique", "not_null"],
             },
             {
