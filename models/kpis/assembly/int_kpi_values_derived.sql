@@ -7,7 +7,8 @@
     the period denominator_months_back months earlier, minus 1, at the grains
     a whole number of which that is) or ratio_by_ad_channel (per ad channel,
     and over all ad channels: paid CAC). A derived KPI has a row for every
-    period of the grains both its inputs have; numerator and denominator are
+    period of its numerator at the grains the catalog gives it (NULL when the
+    denominator is missing); numerator and denominator are
     the two input values, complete only when both inputs are. -#}
 with
 
@@ -61,6 +62,7 @@ derivations as (
         derived.derivation,
         derived.numerator_kpi,
         derived.denominator_kpi,
+        derived.grains,
         coalesce(derived.denominator_months_back, 0) as months_back,
         derived_denominator.kpi_id is not null as is_second_pass
     from definitions as derived
@@ -68,15 +70,6 @@ derivations as (
         on derived.denominator_kpi = derived_denominator.kpi_id
             and derived_denominator.aggregation = 'derived'
     where derived.derivation in ('ratio', 'ratio_to_daily_mean', 'growth')
-
-),
-
-denominator_grains as (
-
-    select distinct
-        kpi_id,
-        grain
-    from series
 
 ),
 
@@ -103,12 +96,12 @@ numerators as (
     from derivations
     inner join series
         on derivations.numerator_kpi = series.kpi_id
-    -- at the grains the denominator has too (a derived one: the numerator's)
-    left join denominator_grains
-        on derivations.denominator_kpi = denominator_grains.kpi_id
-            and series.grain = denominator_grains.grain
+    -- at the grains the catalog gives the derived KPI, whether or not the
+    -- denominator has rows there (a missing input still gives its rows: NULL)
     where
-        (denominator_grains.kpi_id is not null or derivations.is_second_pass)
+        {{ dbt.position(
+            dbt.concat(["'|'", "series.grain", "'|'"]),
+            dbt.concat(["'|'", "derivations.grains", "'|'"])) }} > 0
         and (
             derivations.months_back = 0
             or derivations.months_back % case series.grain when 'month' then 1 when 'quarter' then 3 when 'year' then 12 end
