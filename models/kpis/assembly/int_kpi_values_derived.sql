@@ -63,7 +63,7 @@ derivations as (
         derived.numerator_kpi,
         derived.denominator_kpi,
         derived.grains,
-        coalesce(derived.denominator_months_back, 0) as months_back,
+        coalesce(cast(nullif(derived.denominator_months_back, '') as {{ dbt.type_int() }}), 0) as months_back,
         derived_denominator.kpi_id is not null as is_second_pass
     from definitions as derived
     left join definitions as derived_denominator
