@@ -76,7 +76,7 @@ page_load_periods as (
 
 ),
 
-page_load_totals as (
+page_load_percentiles as (
 
     {%- for grain, column in grains %}
         select
@@ -84,8 +84,7 @@ page_load_totals as (
             {{ column }} as period_start,
             'total' as dimension,
             'total' as dimension_value,
-            {{ kpi_percentile('page_load_ms', 0.5) }} as p50,
-            {{ kpi_percentile('page_load_ms', 0.9) }} as p90
+            {{ kpi_percentiles('page_load_ms', [0.5, 0.9]) }} as load_percentiles
         from load_events
         group by {{ column }}
 
@@ -96,8 +95,7 @@ page_load_totals as (
             {{ column }} as period_start,
             'device_type' as dimension,
             coalesce(device_type, 'unknown') as dimension_value,
-            {{ kpi_percentile('page_load_ms', 0.5) }} as p50,
-            {{ kpi_percentile('page_load_ms', 0.9) }} as p90
+            {{ kpi_percentiles('page_load_ms', [0.5, 0.9]) }} as load_percentiles
         from load_events
         group by {{ column }}, coalesce(device_type, 'unknown')
         {%- if not loop.last %}
@@ -105,6 +103,19 @@ page_load_totals as (
             union all
         {% endif %}
     {%- endfor %}
+
+),
+
+page_load_totals as (
+
+    select
+        grain,
+        period_start,
+        dimension,
+        dimension_value,
+        {{ kpi_percentiles_element('load_percentiles', 0) }} as p50,
+        {{ kpi_percentiles_element('load_percentiles', 1) }} as p90
+    from page_load_percentiles
 
 ),
 
