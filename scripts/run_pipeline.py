@@ -14,9 +14,12 @@ loader's `--assume-timezone`) and the reporting zone (dbt var
 `reporting_timezone`); `--currency` the reporting currency (`reporting_currency`);
 `--history-complete` says the export holds the shop's whole history (var
 `history_complete`, default false); `--vars` further dbt vars as a YAML mapping.
-The merged vars go to every dbt call. With `--input` the build is `dbt build
+The merged vars go to every dbt call. The build is `dbt build
 --exclude-resource-type unit_test` (models and data tests: unit tests test the
-SQL, not the data, and `make test` runs them); the demo runs the whole build.
+SQL, not the data, and `make test` runs them); on `--incremental` the data tests
+of incremental models read only the rows a daily run rebuilds (environment
+KPI_TESTS_SCOPE=rebuilt). The docs reuse the build's compilation (`dbt docs
+generate --no-compile`).
 
 Each step runs as its own process (the generator, the loader, dbt, the
 dashboard), so a failing step stops the pipeline with that step's own error and
@@ -215,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     dashboard_building.unlink(missing_ok=True)
     env = dict(os.environ)
     env["WAREHOUSE_PATH"] = str(building)
+    # a daily run tests only the rows it rebuilt in the incremental models; any
+    # other run tests every row (macros/settings/tests_scope.sql)
+    env["KPI_TESTS_SCOPE"] = "rebuilt" if args.incremental else "all"
     env.setdefault("DBT_PROFILES_DIR", str(ROOT))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     python = sys.executable
@@ -250,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         env,
     )
-    commands = dbt_commands(dbt, args.dbt_vars, own_data)
+    commands = dbt_commands(dbt, args.dbt_vars)
     timings.run("dbt build", commands["dbt build"], env)
     build_counts = dbt_results(target / "run_results.json")
     timings.run("dbt docs generate", commands["dbt docs generate"], env)

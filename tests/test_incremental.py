@@ -238,3 +238,28 @@ def test_days_left_without_rows_upstream_are_deleted(warehouses: tuple[Path, Pat
     finally:
         con.close()
     assert left == dict.fromkeys(DAILY_AGGREGATES, 0)
+
+
+def _dbt_test(database: Path, scope: str, *select: str) -> subprocess.CompletedProcess[str]:
+    """`dbt test` of the given models on the incremental warehouse, KPI_TESTS_SCOPE=scope."""
+    dbt = str(Path(sys.executable).parent / "dbt")
+    env = {**_env(database), "KPI_TESTS_SCOPE": scope}
+    cmd = [dbt, "test", "--select", *select, "--target-path", str(database.parent / "target")]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_a_daily_run_tests_only_the_rebuilt_rows(warehouses: tuple[Path, Path]) -> None:
+    """KPI_TESTS_SCOPE=rebuilt (the pipeline's daily run): an incremental model's data
+    tests read only its lookback window; any other value stops the run."""
+    incremental, _ = warehouses
+    result = _dbt_test(incremental, "rebuilt", "fct_orders")
+    assert result.returncode == 0, result.stdout[-4000:]
+    compiled = incremental.parent / "target" / "compiled"
+    sql = {p: p.read_text() for p in compiled.rglob("*.sql") if "_models.yml" in str(p)}
+    on_orders = [text for text in sql.values() if "ordered_date >=" in text]
+    assert on_orders, "no test of fct_orders was limited to its lookback window"
+    assert all("fct_orders" in text for text in on_orders)
+
+    bad = _dbt_test(incremental, "some", "fct_orders")
+    assert bad.returncode != 0
+    assert "KPI_TESTS_SCOPE = 'some' is not a tests scope" in bad.stdout + bad.stderr

@@ -43,10 +43,11 @@ def _patterns() -> dict[str, str]:
     block = text[text.index("macro mask_pii_patterns") :]
     block = block[: block.index("endmacro")]
     email = re.search(r"'email':\s*\"([^\"]*)\"", block)
-    phone_at = block.index("'phone':")
-    phone = "".join(re.findall(r'"([^"]*)"', block[phone_at:]))
-    assert email and phone, f"{MACRO}: mask_pii_patterns() has no 'email' or 'phone' pattern"
-    return {"email": email.group(1), "phone": phone}
+    phone_at, guard_at = block.index("'phone':"), block.index("'phone_guard':")
+    phone = "".join(re.findall(r'"([^"]*)"', block[phone_at:guard_at]))
+    guard = re.search(r"'phone_guard':\s*\"([^\"]*)\"", block)
+    assert email and phone and guard, f"{MACRO}: mask_pii_patterns() lacks 'email', 'phone' or 'phone_guard'"
+    return {"email": email.group(1), "phone": phone, "phone_guard": guard.group(1)}
 
 
 PATTERNS = _patterns()
@@ -56,13 +57,19 @@ def _sql(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def mask_sql(expression: str) -> str:
-    """default__mask_pii (DuckDB, PostgreSQL) written out in Python."""
+def mask_sql(expression: str, guarded: bool = True) -> str:
+    """duckdb__mask_pii (guarded) or default__mask_pii (PostgreSQL) written out in Python."""
     email, phone = _sql(PATTERNS["email"]), _sql(PATTERNS["phone"])
     masked = f"regexp_replace({expression}, {email}, '[email]', 'g')"
     for _ in range(2):
         masked = f"regexp_replace({masked}, {phone}, '\\1[phone]\\3', 'g')"
-    return masked
+    if not guarded:
+        return masked
+    guard = _sql(PATTERNS["phone_guard"])
+    return (
+        f"case when strpos({expression}, '@') > 0 or strpos({expression}, '%40') > 0 "
+        f"or regexp_matches({expression}, {guard}) then {masked} else {expression} end"
+    )
 
 
 def _has_pii_sql(column: str) -> str:
@@ -272,8 +279,9 @@ def con():
     connection.close()
 
 
-def _mask(con: duckdb.DuckDBPyConnection, value: str) -> str:
-    return con.execute(f"select {mask_sql('?')}", [value]).fetchone()[0]
+def _mask(con: duckdb.DuckDBPyConnection, value: str, guarded: bool = True) -> str:
+    query = f"select {mask_sql('v', guarded)} from (select cast(? as varchar) as v)"
+    return con.execute(query, [value]).fetchone()[0]
 
 
 @pytest.mark.parametrize(("value", "expected"), MASKED)
@@ -284,6 +292,41 @@ def test_masks_emails_and_phone_numbers(con: duckdb.DuckDBPyConnection, value: s
 @pytest.mark.parametrize("value", KEPT)
 def test_keeps_ids_dates_amounts_and_codes(con: duckdb.DuckDBPyConnection, value: str) -> None:
     assert _mask(con, value) == value
+
+
+@pytest.mark.parametrize(("value", "expected"), MASKED)
+def test_every_masked_value_passes_the_guard(
+    con: duckdb.DuckDBPyConnection, value: str, expected: str
+) -> None:
+    """The guard never skips a value the unguarded replacements would change."""
+    assert _mask(con, value) == _mask(con, value, guarded=False)
+    if "[phone]" in expected:
+        assert re.search(PATTERNS["phone_guard"], value), value
+
+
+def test_the_phone_guard_holds_every_phone_match() -> None:
+    """Every string the phone pattern matches also matches phone_guard: tried on
+    numbers of every form with every separator the pattern allows."""
+    phone, guard = re.compile(PATTERNS["phone"]), re.compile(PATTERNS["phone_guard"])
+    forms = [
+        "+1{s}555{s}123{s}4567",
+        "+86{s}138{s}0013{s}8000",
+        "+4{s}4{s}2{s}0{s}7{s}9{s}4{s}6",
+        "({a}){b}123{s}4567",
+        "12{s}345{s}6789",
+        "0{a}{s}12345",
+        "01{s}23{s}45{s}67{s}89",
+    ]
+    separators = ["", " ", "-", ".", "(", ")", " (", ") ", "- ", ". "]
+    tried = 0
+    for form in forms:
+        for s in separators:
+            for a, b in (("55", ""), ("555", " "), ("55555", " ")):
+                text = "x " + form.format(s=s, a=a, b=b) + " y"
+                if phone.search(text):
+                    tried += 1
+                    assert guard.search(text), text
+    assert tried > 40
 
 
 def test_null_stays_null(con: duckdb.DuckDBPyConnection) -> None:

@@ -76,6 +76,7 @@ def fake_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     def fake_run(self: run_pipeline.Timings, name: str, cmd: list[str], env: dict[str, str]) -> None:
         self.steps[name] = 0.0
         seen["cmds"][name] = cmd
+        seen.setdefault("envs", {})[name] = env
         if name == "dbt build":
             seen["build_path"] = Path(env["WAREHOUSE_PATH"])
             reader = duckdb.connect(str(published), read_only=True)
@@ -185,7 +186,12 @@ def test_the_demo_keeps_its_whole_build_and_draws_the_dashboard_before_publishin
     assert run_pipeline.main(fake_pipeline["args"]) == 0
     cmds = fake_pipeline["cmds"]
     assert list(cmds) == ["load", "dbt build", "dbt docs generate", "dashboard"]
-    assert "--exclude-resource-type" not in cmds["dbt build"]
+    # the demo too builds models and data tests only: unit tests are make test's
+    build = cmds["dbt build"]
+    assert build[build.index("--exclude-resource-type") + 1] == "unit_test"
+    # the docs reuse the build's compilation; a full build tests every row
+    assert "--no-compile" in cmds["dbt docs generate"]
+    assert fake_pipeline["envs"]["dbt build"]["KPI_TESTS_SCOPE"] == "all"
     assert _vars_of(cmds["dbt build"]) == {"history_complete": False}
     assert "--allow-empty-sections" not in cmds["dashboard"]
     assert cmds["load"][cmds["load"].index("--assume-timezone") + 1] == "UTC"

@@ -13,7 +13,12 @@
     amounts never end in a 4-digit group after a 3-digit one); a leading 0 with
     2-4 digits and 5-8 more after a space or hyphen; 0 and five pairs of
     digits; (3) the character after (or the end), again not a letter, digit,
-    `_`, `.` or `-`, except a final `.` or `-` followed by neither. -#}
+    `_`, `.` or `-`, except a final `.` or `-` followed by neither.
+    phone_guard: what every phone match contains, 8 digits each at most two of
+    ` ().-` from the next (the fewest digits of any form above is 8, and no
+    form puts more than two characters between two digits): a cheap test
+    that lets the masking skip the phone patterns on the values that cannot
+    hold a number (DuckDB: most URLs, names and codes). -#}
 {% macro mask_pii_patterns() -%}
     {{ return({
         'email': "[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)*[.][A-Za-z]{2,}",
@@ -24,5 +29,6 @@
             ~ "|0[0-9]{2,4}[ -][0-9]{5,8}"
             ~ "|0[1-9](?:[ .-][0-9]{2}){4}"
             ~ ")($|[^0-9A-Za-z_.-]|[.-]$|[.-][^0-9A-Za-z])",
+        'phone_guard': "[0-9](?:[ ().-]{0,2}[0-9]){7}",
     }) }}
 {%- endmacro %}

@@ -4,6 +4,7 @@
 {{
     config(
         materialized=incremental_materialization(),
+        meta={'rebuilt_rows_date_column': 'ordered_date'},
         incremental_strategy='delete+insert',
         unique_key='order_item_id',
         on_schema_change='fail',

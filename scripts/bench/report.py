@@ -44,6 +44,9 @@ def render_markdown(results: dict[str, Any]) -> str:
         "peak = maximum resident memory of the step's process tree."
     )
     lines.append("")
+    lines.append(render_headline(entries))
+    lines.append("## Every step")
+    lines.append("")
     lines.append(
         "| scale | raw rows | generate s | load s (peak) | dbt build --full-refresh s (peak) "
         "| floor: compiled SQL, no dbt s (peak) | load increment s | incremental day s (peak) "
@@ -100,6 +103,42 @@ def render_markdown(results: dict[str, Any]) -> str:
     for e in entries:
         slow = ", ".join(f"{name} {sec:.1f}" for name, sec in e["floor_slowest_models"].items())
         lines.append(f"- scale {e['scale']:g}: {slow}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _peak(steps: dict[str, Any]) -> float:
+    return max(s["peak_mb"] for s in steps.values())
+
+
+def render_headline(entries: list[dict[str, Any]]) -> str:
+    """The targets of issue 16 in one table: load speed, build against the floor, the daily run."""
+    lines = [
+        "| scale | raw rows | load rows/s | full build s | floor s | build / floor "
+        "| incremental day s | day / full | docs s | peak memory |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in entries:
+        st = e["steps"]
+        rows = sum(e["raw_rows"].values())
+        build, floor = st["dbt build"]["seconds"], st["floor"]["seconds"]
+        day = st.get("incremental day")
+        docs = st.get("docs")
+        day_ratio = f"{day['seconds'] / build:.2f}" if day else "-"
+        lines.append(
+            f"| {e['scale']:g} | {rows / 1e6:.1f} M | {rows / st['load']['seconds'] / 1e6:.2f} M "
+            f"| {_s(build)} | {_s(floor)} | {build / floor:.2f} "
+            f"| {_s(day['seconds']) if day else '-'} | {day_ratio} "
+            f"| {_s(docs['seconds']) if docs else '-'} | {_mb(_peak(st))} |"
+        )
+    lines.append("")
+    lines.append(
+        "Load rows/s: raw rows of the first delivery over the load's wall time (every contract check "
+        "included). Full build: `dbt build --full-refresh` without unit tests. Floor: the same models' "
+        "compiled SQL in one DuckDB connection, no dbt. Incremental day: the next daily delivery, "
+        "`dbt build` with the incremental models' tests on the rows it rebuilt. Docs: `dbt docs "
+        "generate --no-compile` after the full build. Peak memory: the largest step."
+    )
     lines.append("")
     return "\n".join(lines)
 

@@ -170,18 +170,17 @@ def vars_option(dbt_vars: dict[str, Any]) -> list[str]:
     return ["--vars", text]
 
 
-def dbt_commands(dbt: str, dbt_vars: dict[str, Any], own_data: bool) -> dict[str, list[str]]:
-    """The dbt steps: build (models and data tests only on your own data) and docs.
+def dbt_commands(dbt: str, dbt_vars: dict[str, Any]) -> dict[str, list[str]]:
+    """The dbt steps: build (models and data tests) and docs.
 
     The same build serves a fresh working copy (every model built in full) and a
     copy of the published warehouse (`--incremental`: incremental models add the
-    new days)."""
-    build = [dbt, "build"]
-    if own_data:
-        build += ["--exclude-resource-type", "unit_test"]
+    new days). Unit tests are left out: they test the SQL, not the data, and
+    `make test` runs them. The docs reuse the build's compilation
+    (`--no-compile`) and only read the catalog."""
     return {
-        "dbt build": build + vars_option(dbt_vars),
-        "dbt docs generate": [dbt, "docs", "generate", "--static", *vars_option(dbt_vars)],
+        "dbt build": [dbt, "build", "--exclude-resource-type", "unit_test", *vars_option(dbt_vars)],
+        "dbt docs generate": [dbt, "docs", "generate", "--static", "--no-compile", *vars_option(dbt_vars)],
     }
 
 

@@ -6,6 +6,7 @@
 {{
     config(
         materialized=incremental_materialization(),
+        meta={'rebuilt_rows_date_column': 'session_date'},
         incremental_strategy='delete+insert',
         unique_key='session_date',
         on_schema_change='fail',

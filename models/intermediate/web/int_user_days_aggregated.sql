@@ -11,6 +11,7 @@
 {{
     config(
         materialized=incremental_materialization(),
+        meta={'rebuilt_rows_date_column': 'activity_date'},
         incremental_strategy='delete+insert',
         unique_key='activity_date',
         on_schema_change='fail',

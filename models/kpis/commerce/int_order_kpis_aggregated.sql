@@ -12,6 +12,7 @@
 {{
     config(
         materialized=incremental_materialization(),
+        meta={'rebuilt_rows_date_column': 'date_day'},
         incremental_strategy='delete+insert',
         unique_key='date_day',
         on_schema_change='fail',
