@@ -121,7 +121,6 @@ def render_yaml(catalog: list[dict[str, str]]) -> str:
                 "data_type": "date",
                 "description": '{{ doc("period_start") }} '
                 + f"Here the {PERIOD_WORDS[table.grain]}. Primary key.",
-                "data_tests": ["unique", "not_null"],
             },
             {
                 "name": "period_end",
@@ -143,6 +142,15 @@ def render_yaml(catalog: list[dict[str, str]]) -> str:
                     "kpi_values (breakdowns, numerators, denominators, targets and achievement are there). "
                     "A value is NULL when its period (or the KPI's own window) is not complete in the data."
                 ),
+                # the primary key's tests, in one column_checks test (macros/tests/test_column_checks.sql)
+                "data_tests": [
+                    {
+                        "column_checks": {
+                            "name": f"column_checks_{table.name}",
+                            "arguments": {"not_null": ["period_start"], "unique": ["period_start"]},
+                        }
+                    }
+                ],
                 "columns": columns,
             }
         )

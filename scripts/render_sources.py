@@ -114,28 +114,55 @@ def source_table_name(table: TableSpec) -> str:
     return table.name.removeprefix(system_of(table).prefix)
 
 
-def column_tests(table: TableSpec, column: ColumnSpec) -> list[object]:
-    tests: list[object] = []
-    if column.required:
-        tests.append("not_null")
-    if table.primary_key == (column.name,):
-        tests.append("unique")
-    if column.allowed:
-        tests.append({"accepted_values": {"arguments": {"values": list(column.allowed)}}})
-    if column.min_value is not None or column.max_value is not None:
-        args: dict[str, object] = {}
-        if column.min_value is not None:
-            args["min_value"] = column.min_value
+def range_arguments(table: TableSpec, column: ColumnSpec) -> dict[str, object] | None:
+    """accepted_range's arguments for the column's bounds, None without bounds."""
+    if column.min_value is None and column.max_value is None:
+        return None
+    args: dict[str, object] = {}
+    if column.min_value is not None:
+        args["min_value"] = column.min_value
+    if column.max_value is not None:
+        # "up to the current year" is evaluated when the test runs, not frozen into the file
+        args["max_value"] = (
+            "extract(year from current_date)" if column.max_value == CURRENT_YEAR else column.max_value
+        )
+    if column.min_exclusive:
         if column.max_value is not None:
-            # "up to the current year" is evaluated when the test runs, not frozen into the file
-            args["max_value"] = (
-                "extract(year from current_date)" if column.max_value == CURRENT_YEAR else column.max_value
-            )
-        if column.min_exclusive:
-            if column.max_value is not None:
-                raise ValueError(f"{table.name}.{column.name}: exclusive min with a max is not rendered")
-            args["inclusive"] = False
-        tests.append({"accepted_range": {"arguments": args}})
+            raise ValueError(f"{table.name}.{column.name}: exclusive min with a max is not rendered")
+        args["inclusive"] = False
+    return args
+
+
+def column_checks(table: TableSpec) -> dict[str, object]:
+    """The arguments of the table's one column_checks test (macros/tests/test_column_checks.sql):
+    required columns not NULL, the primary key unique, allowed values and value ranges."""
+    not_null: list[str] = []
+    unique: list[str] = []
+    accepted_values: dict[str, object] = {}
+    accepted_range: dict[str, object] = {}
+    for column in table.stored_columns:
+        if column.required:
+            not_null.append(column.name)
+        if table.primary_key == (column.name,):
+            unique.append(column.name)
+        if column.allowed:
+            accepted_values[column.name] = list(column.allowed)
+        bounds = range_arguments(table, column)
+        if bounds is not None:
+            accepted_range[column.name] = bounds
+    checks: dict[str, object] = {
+        "not_null": not_null,
+        "unique": unique,
+        "accepted_values": accepted_values,
+        "accepted_range": accepted_range,
+        "unique_combination": [list(table.primary_key)] if len(table.primary_key) > 1 else [],
+    }
+    return {kind: value for kind, value in checks.items() if value}
+
+
+def column_tests(column: ColumnSpec) -> list[object]:
+    """The column's own tests: its reference (the other rules are in the table's column_checks)."""
+    tests: list[object] = []
     if column.references:
         ref_table, ref_column = column.references
         target = TABLES[ref_table]
@@ -187,14 +214,10 @@ def render_table(table: TableSpec) -> dict[str, object]:
             },
         }
     table_tests: list[object] = []
-    if len(table.primary_key) > 1:
-        table_tests.append(
-            {
-                "unique_combination_of_columns": {
-                    "arguments": {"combination_of_columns": list(table.primary_key)}
-                }
-            }
-        )
+    checks = column_checks(table)
+    if checks:
+        name = f"column_checks_{system_of(table).name}_{source_table_name(table)}"
+        table_tests.append({"column_checks": {"name": name, "arguments": checks}})
     for check in table.checks:
         table_tests.append(
             {
@@ -214,7 +237,7 @@ def render_table(table: TableSpec) -> dict[str, object]:
             + (" Required." if column.required else ""),
             "data_type": column.duckdb_type.lower(),
         }
-        tests = column_tests(table, column)
+        tests = column_tests(column)
         if tests:
             col["data_tests"] = tests
         columns.append(col)

@@ -108,6 +108,22 @@ def add_column_test(manifest: Manifest, test: str, model_uid: str, column: str) 
     }
 
 
+def add_column_checks(manifest: Manifest, model_uid: str, **kwargs: Any) -> None:
+    """A column_checks test (macros/tests/test_column_checks.sql) on the model, its checks as arguments."""
+    name = f"column_checks_{model_uid.rsplit('.', 1)[-1]}"
+    manifest["nodes"][f"test.{PKG}.{name}"] = {
+        "unique_id": f"test.{PKG}.{name}",
+        "resource_type": "test",
+        "package_name": PKG,
+        "name": name,
+        "test_metadata": {"name": "column_checks", "kwargs": kwargs},
+        "column_name": None,
+        "attached_node": model_uid,
+        "depends_on": {"nodes": [model_uid]},
+        "original_file_path": "models/_x.yml",
+    }
+
+
 def add_source(
     manifest: Manifest,
     system: str,
@@ -399,6 +415,25 @@ CASES: list[Any] = [
         {(ORDERS, "primary-key-test")},
         id="primary-key-test-on-two-columns",
     ),
+    pytest.param(
+        lambda m: (
+            _drop_test(m, "not_null_stg_shop__orders_id"),
+            add_column_checks(
+                m, f"{MODEL}.stg_shop__orders", not_null=["status"], accepted_values={"id": [1]}
+            ),
+        ),
+        {(ORDERS, "primary-key-test")},
+        id="primary-key-test-column-checks-not-null-on-another-column",
+    ),
+    pytest.param(
+        lambda m: (
+            _drop_test(m, "unique_stg_shop__orders_id"),
+            _drop_test(m, "not_null_stg_shop__orders_id"),
+            add_column_checks(m, f"{MODEL}.stg_shop__orders", not_null=["id"], unique_combination=[]),
+        ),
+        {(ORDERS, "primary-key-test")},
+        id="primary-key-test-column-checks-without-unique",
+    ),
     # freshness
     pytest.param(
         lambda m: _set(m, "orders", freshness=copy.deepcopy(UNDECLARED)),
@@ -506,6 +541,30 @@ def test_each_rule_fires_on_a_bad_example(
     mutate(manifest)
     breaches = cp.check_manifest(manifest, project_dir)
     assert found(breaches) == expected, "\n".join(map(str, breaches))
+
+
+def test_column_checks_declare_a_primary_key(manifest: Manifest, project_dir: Path) -> None:
+    """unique + not_null in column_checks' arguments make a key, alone or with a single-column test."""
+    orders, fct = f"{MODEL}.stg_shop__orders", f"{MODEL}.fct_orders"
+    _drop_test(manifest, "unique_stg_shop__orders_id")
+    _drop_test(manifest, "not_null_stg_shop__orders_id")
+    add_column_checks(manifest, orders, not_null=["status", "ID"], unique=["id"])
+    _drop_test(manifest, "unique_combination_of_columns_fct_orders")
+    add_column_checks(manifest, fct, not_null=["id"], unique_combination=[["id", "order_date"]])
+    _drop_test(manifest, "unique_stg_shop__order_items_id")
+    add_column_checks(manifest, f"{MODEL}.stg_shop__order_items", unique=["id"])
+    assert cp.check_manifest(manifest, project_dir) == []
+    project = cp.Project(manifest)
+    assert project.primary_key_columns(node(manifest, "stg_shop__orders")) == ["id"]
+    assert project.primary_key_columns(node(manifest, "fct_orders")) == ["id", "order_date"]
+    assert project.primary_key_columns(node(manifest, "stg_shop__order_items")) == ["id"]
+
+
+def test_composite_key_in_column_checks_must_be_documented(manifest: Manifest) -> None:
+    _drop_test(manifest, "unique_combination_of_columns_fct_orders")
+    add_column_checks(manifest, f"{MODEL}.fct_orders", unique_combination=[["id", "shipped_date"]])
+    breaches = cp.check_manifest(manifest)
+    assert found(breaches) == {(CORE_YML, "undocumented-column")}, "\n".join(map(str, breaches))
 
 
 def test_undocumented_mart_column_from_the_catalog(manifest: Manifest) -> None:

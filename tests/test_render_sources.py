@@ -37,18 +37,23 @@ def test_every_contract_table_and_column_is_a_described_source() -> None:
 
 
 def test_contract_rules_become_tests() -> None:
-    rendered = {}
+    rendered, checks = {}, {}
     for text in render_sources.render_all().values():
         for source in yaml.safe_load(text)["sources"]:
             for table in source["tables"]:
                 rendered[table["identifier"]] = {c["name"]: c.get("data_tests", []) for c in table["columns"]}
-    orders = rendered["shop_orders"]
-    assert "unique" in orders["order_id"] and "not_null" in orders["order_id"]
-    assert {
-        "accepted_values": {
-            "arguments": {"values": list(raw_contract.TABLES["shop_orders"].column("status").allowed)}
-        }
-    } in orders["status"]
+                (bundle,) = [t["column_checks"] for t in table.get("data_tests", []) if "column_checks" in t]
+                checks[table["identifier"]] = bundle["arguments"]
+    # not_null, unique, accepted values and ranges: the table's one column_checks test
+    orders = checks["shop_orders"]
+    assert "order_id" in orders["unique"] and "order_id" in orders["not_null"]
+    assert orders["accepted_values"]["status"] == list(
+        raw_contract.TABLES["shop_orders"].column("status").allowed
+    )
+    assert checks["survey_nps"]["accepted_range"]["score"] == {"min_value": 0, "max_value": 10}
+    assert checks["shop_inventory_snapshots"]["unique_combination"] == [
+        list(raw_contract.TABLES["shop_inventory_snapshots"].primary_key)
+    ]
+    # references stay tests of their column
     items = rendered["shop_order_items"]
     assert any("relationships" in t for t in items["order_id"] if isinstance(t, dict))
-    assert any("accepted_range" in t for t in rendered["survey_nps"]["score"] if isinstance(t, dict))

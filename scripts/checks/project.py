@@ -60,6 +60,9 @@ SETTINGS_MACRO_ROOT = "macros/settings"
 
 # generic tests that make a primary key on their own (besides unique + not_null on one column)
 PRIMARY_KEY_COMBINATION_TESTS: frozenset[str] = frozenset({"unique_combination_of_columns"})
+# generic tests that bundle several column checks in their arguments (macros/tests/test_column_checks.sql):
+# lists `unique` and `not_null` of columns and `unique_combination`, a list of column lists
+COLUMN_CHECKS_TESTS: frozenset[str] = frozenset({"column_checks"})
 # arguments dbt itself passes to a generic test; they need no description
 GENERIC_TEST_IMPLICIT_ARGS: frozenset[str] = frozenset({"model", "column_name"})
 
@@ -74,6 +77,7 @@ class Settings:
     hard_coded_schemas: tuple[str, ...] = HARD_CODED_SCHEMAS
     settings_macro_root: str = SETTINGS_MACRO_ROOT
     primary_key_combination_tests: frozenset[str] = PRIMARY_KEY_COMBINATION_TESTS
+    column_checks_tests: frozenset[str] = COLUMN_CHECKS_TESTS
     macros_yaml: str = MACROS_YAML
     macro_roots: tuple[str, ...] = MACRO_ROOTS
 
@@ -227,10 +231,18 @@ class Project:
         for test in self.tests_by_node.get(node["unique_id"], []):
             meta = test.get("test_metadata") or {}
             name = meta.get("name")
+            kwargs = meta.get("kwargs") or {}
             if name in self.settings.primary_key_combination_tests:
-                columns = (meta.get("kwargs") or {}).get("combination_of_columns") or []
+                columns = kwargs.get("combination_of_columns") or []
                 return [norm_column(c) for c in columns]
-            column = test.get("column_name") or (meta.get("kwargs") or {}).get("column_name")
+            if name in self.settings.column_checks_tests:
+                combinations = kwargs.get("unique_combination") or []
+                if combinations:
+                    return [norm_column(c) for c in combinations[0]]
+                unique.update(norm_column(c) for c in kwargs.get("unique") or [])
+                not_null.update(norm_column(c) for c in kwargs.get("not_null") or [])
+                continue
+            column = test.get("column_name") or kwargs.get("column_name")
             if column and name == "unique":
                 unique.add(norm_column(column))
             elif column and name == "not_null":

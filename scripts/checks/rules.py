@@ -97,7 +97,8 @@ def check_undocumented_column(project: Project) -> Iterator[Finding]:
 
 @rule(
     "primary-key-test",
-    "every model has unique + not_null on one column, or unique_combination_of_columns",
+    "every model has unique + not_null on one column, or unique_combination_of_columns "
+    "(as tests of their own or as arguments of column_checks)",
 )
 def check_primary_key_test(project: Project) -> Iterator[Finding]:
     for model in project.models:
@@ -106,7 +107,7 @@ def check_primary_key_test(project: Project) -> Iterator[Finding]:
                 model["original_file_path"],
                 (
                     f"model {model['name']} has no primary-key test (unique and not_null on one column, "
-                    f"or unique_combination_of_columns)"
+                    f"or unique_combination_of_columns; on their own or in column_checks)"
                 ),
             )
 
