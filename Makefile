@@ -85,7 +85,7 @@ run: $(STAMP)  ## the main job: generate (or INPUT=folder), load, dbt build, doc
 
 test: $(STAMP) browser compat-duckdb lint check dbt-test semantic  ## every check: linters, project checks, dbt build, semantic layer, pytest (with the dashboard in headless Chromium)
 	TEST_WAREHOUSE=$(TEST_WAREHOUSE) TEST_DATA_DIR=$(TEST_DATA_DIR) \
-		DASHBOARD_SCREENSHOTS=$(DASHBOARD_SCREENSHOTS) $(PY) -m pytest -q tests
+		DASHBOARD_SCREENSHOTS=$(DASHBOARD_SCREENSHOTS) $(PY) -m pytest -q --durations=25 tests
 	@echo "make test: all checks passed"
 
 lint: lint-python lint-sql  ## ruff and sqlfluff
