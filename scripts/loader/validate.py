@@ -45,10 +45,14 @@ from scripts.raw_contract import (
 
 
 def _trimmed(expr: str) -> str:
-    """Trimmed value, NULL when empty. The cheap edge test skips trim() for clean values."""
-    edges = " OR ".join(
-        f"{fn}({expr}, {char})" for fn in ("starts_with", "ends_with") for char in _WHITESPACE_CHARS
-    )
+    """Trimmed value, NULL when empty. The cheap edge test skips trim() for clean values.
+
+    ``expr < '!'`` (strings compare bytewise) holds for an empty value and for one
+    starting with any byte below '!': every trimmed character (space, tab, CR, LF)
+    and a few other control characters, for which trim() changes nothing. One
+    comparison thus stands for the four starts_with tests.
+    """
+    edges = " OR ".join([f"{expr} < '!'", *(f"ends_with({expr}, {char})" for char in _WHITESPACE_CHARS)])
     return f"nullif(CASE WHEN {edges} THEN trim({expr}, {_WHITESPACE}) ELSE {expr} END, '')"
 
 
