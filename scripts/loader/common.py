@@ -110,6 +110,13 @@ class _Source:
     seconds: float = 0.0
     # True when a CSV's last line has no line break: its last row may be cut off.
     unterminated: bool = False
+    # The file's reader (read_csv/read_parquet SQL) when it is checked straight from
+    # the file, without the all-text copy: the stage table then does not exist
+    # (until a reject needs the raw text of a row the check did not keep, see
+    # validate._collect_rejects) and input_rows is known only once it is checked.
+    reader: str | None = None
+    # whether ``_final_<table>`` has a ``_row_number`` column (else it is rowid + 1)
+    has_row_number: bool = True
 
 
 # prefix of the flag columns of _final_<table> that say whether the file gave a

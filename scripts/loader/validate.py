@@ -29,7 +29,7 @@ from scripts.loader.common import (
     _Source,
     log,
 )
-from scripts.loader.read import UNTERMINATED_REASON
+from scripts.loader.read import UNTERMINATED_REASON, stage_source, unreadable
 from scripts.loader.tables import LOAD_COLUMNS_DDL
 from scripts.raw_contract import (
     BOOLEAN_FALSE,
@@ -45,10 +45,14 @@ from scripts.raw_contract import (
 
 
 def _trimmed(expr: str) -> str:
-    """Trimmed value, NULL when empty. The cheap edge test skips trim() for clean values."""
-    edges = " OR ".join(
-        f"{fn}({expr}, {char})" for fn in ("starts_with", "ends_with") for char in _WHITESPACE_CHARS
-    )
+    """Trimmed value, NULL when empty. The cheap edge test skips trim() for clean values.
+
+    ``expr < '!'`` (strings compare bytewise) holds for an empty value and for one
+    starting with any byte below '!': every trimmed character (space, tab, CR, LF)
+    and a few other control characters, for which trim() changes nothing. One
+    comparison thus stands for the four starts_with tests.
+    """
+    edges = " OR ".join([f"{expr} < '!'", *(f"ends_with({expr}, {char})" for char in _WHITESPACE_CHARS)])
     return f"nullif(CASE WHEN {edges} THEN trim({expr}, {_WHITESPACE}) ELSE {expr} END, '')"
 
 
@@ -297,31 +301,63 @@ def validate_table(
     source.in_file_order = not joins
 
     col_list = ", ".join(f"t.{_ident(c.name)}" for c in spec.columns)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE {checked} AS
-        WITH text_values AS (
-            SELECT rowid + 1 AS _row_number, {", ".join(text_cols)}
-            FROM {_ident(source.stage)}
-        ),
-        typed AS (
-            SELECT *, {", ".join(typed_cols)} FROM text_values
+    reason_sql = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')"
+    if source.reader is None:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TABLE {checked} AS
+            WITH text_values AS (
+                SELECT rowid + 1 AS _row_number, {", ".join(text_cols)}
+                FROM {_ident(source.stage)}
+            ),
+            typed AS (
+                SELECT *, {", ".join(typed_cols)} FROM text_values
+            )
+            SELECT t._row_number, {col_list}, {"".join(c + ", " for c in given_cols)}
+                {reason_sql} AS _reason
+            FROM typed AS t
+            {" ".join(joins)}
+            """
         )
-        SELECT t._row_number, {col_list}, {"".join(c + ", " for c in given_cols)}
-            nullif(concat_ws('; ', {", ".join(reasons)}), '') AS _reason
-        FROM typed AS t
-        {" ".join(joins)}
-        """
-    )
+    else:
+        # Straight from the file, in one pass: no joins here, so the rows keep the
+        # file's order and the row number is the checked table's rowid + 1. The raw
+        # text of a row is kept (as the rejects show it) only when it is rejected.
+        assert not joins and not source.unterminated
+        raw_cols = ", ".join(f"_c{i}" for i in range(len(source.file_columns)))
+        pairs = ", ".join(f"{_lit(name)}, t._c{i}" for i, name in enumerate(source.file_columns))
+        try:
+            con.execute(
+                f"""
+                CREATE OR REPLACE TABLE {checked} AS
+                WITH text_values AS (
+                    SELECT {raw_cols}, {", ".join(text_cols)}
+                    FROM ({source.reader})
+                ),
+                typed AS (
+                    SELECT *, {", ".join(typed_cols)} FROM text_values
+                ),
+                reasoned AS (
+                    SELECT *, {reason_sql} AS _reason FROM typed AS t
+                )
+                SELECT {col_list}, {"".join(c + ", " for c in given_cols)} t._reason,
+                    CASE WHEN t._reason IS NOT NULL THEN CAST(json_object({pairs}) AS VARCHAR) END AS _raw_row
+                FROM reasoned AS t
+                """
+            )
+        except duckdb.Error as exc:
+            raise unreadable(source, exc) from exc
+        source.has_row_number = False
 
     log.debug("%s: rules checked in %.1fs", name, time.perf_counter() - started)
 
     # 4. Duplicate keys: the first row (in file order) not rejected otherwise is kept.
     keys = [_ident(k) for k in spec.primary_key]
+    row_number = "_row_number" if source.has_row_number else "rowid + 1"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _duplicates AS
-        SELECT {", ".join(keys)}, min(_row_number) AS _first
+        SELECT {", ".join(keys)}, min({row_number}) AS _first
         FROM {checked}
         WHERE _reason IS NULL
         GROUP BY ALL
@@ -331,13 +367,14 @@ def validate_table(
     duplicates = con.execute("SELECT count(*) FROM _duplicates").fetchone()
     if duplicates and duplicates[0]:
         key_join = " AND ".join(f"c.{k} = d.{k}" for k in keys)
+        numbered = "" if source.has_row_number else "c.rowid + 1 AS _row_number, "
         con.execute(
             f"""
             CREATE OR REPLACE TABLE {final} AS
-            SELECT c.* EXCLUDE (_reason),
+            SELECT {numbered}c.* EXCLUDE (_reason),
                 CASE
                     WHEN c._reason IS NOT NULL THEN c._reason
-                    WHEN d._first IS NOT NULL AND c._row_number <> d._first
+                    WHEN d._first IS NOT NULL AND c.{row_number} <> d._first
                         THEN 'duplicate primary key (' || {_key_text(spec, "c")} || ')'
                 END AS _reason
             FROM {checked} AS c
@@ -346,6 +383,7 @@ def validate_table(
         )
         con.execute(f"DROP TABLE {checked}")
         source.in_file_order = False
+        source.has_row_number = True
     else:
         con.execute(f"DROP TABLE IF EXISTS {final}")
         con.execute(f"ALTER TABLE {checked} RENAME TO {final}")
@@ -354,19 +392,41 @@ def validate_table(
     row = con.execute(f"SELECT count(*), count(_reason) FROM {final}").fetchone()
     assert row is not None
     total, rejected = int(row[0]), int(row[1])
+    if source.reader is not None:
+        source.input_rows = total
     return total - rejected, rejected
 
 
 def _collect_rejects(con: duckdb.DuckDBPyConnection, source: _Source, order: int) -> None:
     """Append the table's rejected rows, with the raw row as read, to ``_rejects``."""
+    final = _ident("_final_" + source.spec.name)
+    row_number = "f._row_number" if source.has_row_number else "f.rowid + 1"
+    if source.reader is not None:
+        # checked straight from the file: the raw text of rows rejected by the
+        # checks was kept; a duplicate key needs the file read again (rare)
+        missing = con.execute(
+            f"SELECT count(*) FROM {final} WHERE _reason IS NOT NULL AND _raw_row IS NULL"
+        ).fetchone()
+        if not (missing and missing[0]):
+            con.execute(
+                f"""
+                INSERT INTO _rejects
+                SELECT {_lit(source.spec.name)}, {_lit(source.path.name)}, {row_number},
+                    f._raw_row, f._reason, {order}
+                FROM {final} AS f
+                WHERE f._reason IS NOT NULL
+                """
+            )
+            return
+        stage_source(con, source)
     pairs = ", ".join(f"{_lit(name)}, s._c{i}" for i, name in enumerate(source.file_columns))
     con.execute(
         f"""
         INSERT INTO _rejects
-        SELECT {_lit(source.spec.name)}, {_lit(source.path.name)}, f._row_number,
+        SELECT {_lit(source.spec.name)}, {_lit(source.path.name)}, {row_number},
             CAST(json_object({pairs}) AS VARCHAR), f._reason, {order}
-        FROM {_ident("_final_" + source.spec.name)} AS f
-        JOIN {_ident(source.stage)} AS s ON s.rowid = f._row_number - 1
+        FROM {final} AS f
+        JOIN {_ident(source.stage)} AS s ON s.rowid = {row_number} - 1
         WHERE f._reason IS NOT NULL
         """
     )
@@ -428,6 +488,26 @@ def _profile_columns(
     )
 
 
+def _warn_if_empty(
+    spec: TableSpec, source: _Source, staged: dict[str, _Source], warnings: list[str] | None
+) -> None:
+    """Warn when a required table's file has a header but no rows."""
+    if spec.required and source.input_rows == 0 and warnings is not None:
+        dependants = sorted(
+            t.name
+            for t in TABLES.values()
+            for c in t.columns
+            if c.references and c.references[0] == spec.name and t.name in staged
+        )
+        also = f"; every row of {', '.join(dependants)} that refers to it is rejected" if dependants else ""
+        message = (
+            f"WARNING: required table {spec.name} has a header but no rows ({source.path.name}): "
+            f"its KPIs will be empty{also}"
+        )
+        warnings.append(message)
+        log.warning(message)
+
+
 def _validate_all(
     con: duckdb.DuckDBPyConnection,
     staged: dict[str, _Source],
@@ -448,31 +528,17 @@ def _validate_all(
             results.append(TableResult(spec.name, None, 0, 0, 0, 0.0))
             continue
         started = time.perf_counter()
-        if spec.required and source.input_rows == 0 and warnings is not None:
-            dependants = sorted(
-                t.name
-                for t in TABLES.values()
-                for c in t.columns
-                if c.references and c.references[0] == spec.name and t.name in staged
-            )
-            also = (
-                f"; every row of {', '.join(dependants)} that refers to it is rejected" if dependants else ""
-            )
-            message = (
-                f"WARNING: required table {spec.name} has a header but no rows ({source.path.name}): "
-                f"its KPIs will be empty{also}"
-            )
-            warnings.append(message)
-            log.warning(message)
         loaded, rejected = validate_table(con, source, timezone, parents=validated, window=window)
         validated.add(spec.name)
+        # after the check: a table checked straight from its file knows its row count only then
+        _warn_if_empty(spec, source, staged, warnings)
         if loaded + rejected != source.input_rows:
             raise RuntimeError(
                 f"{spec.name}: loaded {loaded} + rejected {rejected} != input {source.input_rows}"
             )
         if rejected:
             _collect_rejects(con, source, order)
-        con.execute(f"DROP TABLE {_ident(source.stage)}")
+        con.execute(f"DROP TABLE IF EXISTS {_ident(source.stage)}")
         seconds = time.perf_counter() - started
         results.append(
             TableResult(
