@@ -94,8 +94,11 @@ lint-python: $(STAMP)
 	$(VENV)/bin/ruff check scripts tests
 	$(VENV)/bin/ruff format --check scripts tests
 
+# sqlfluff lints what a file renders to, and a macro file renders to nothing: linting macros/
+# checked nothing and took a third of the lint. Every linted file loads macros/, so a Jinja
+# error there still fails the lint (D282).
 lint-sql: $(STAMP)
-	$(VENV)/bin/sqlfluff lint models macros data-tests analyses --processes 2
+	$(VENV)/bin/sqlfluff lint models data-tests analyses --processes 2
 
 # dbt-bouncer checks the manifest against the house rules in dbt-bouncer.yml; it needs
 # duckdb<2 (the main venv pins 2.0), so it has a venv of its own, pinned by requirements-bouncer.txt

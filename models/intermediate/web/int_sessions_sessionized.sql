@@ -21,6 +21,14 @@
 
 with
 
+event_keys as (  -- noqa: ST03
+
+    -- read on incremental runs only: the rebuild set is found from these keys, so that
+    -- the masked events are not materialised whole for it (D283)
+    select * from {{ ref('stg_web__events') }}
+
+),
+
 all_events as (
 
     select * from {{ ref('stg_web__events') }}
@@ -51,7 +59,7 @@ events as (
     from all_events
     {% if is_incremental() -%}
         where all_events.session_id in (
-                {{ web_sessions_to_rebuild('all_events', incremental_window_start('session_date')) }}
+                {{ web_sessions_to_rebuild('event_keys', incremental_window_start('session_date')) }}
             )
     {%- endif %}
 
