@@ -93,14 +93,14 @@ def add_model(
     return node
 
 
-def add_column_test(manifest: Manifest, test: str, model_uid: str, column: str) -> None:
-    name = f"{test}_{model_uid.rsplit('.', 1)[-1]}_{column}"
+def _add_test_node(manifest: Manifest, name: str, model_uid: str, metadata: dict, column: str | None) -> None:
+    """A generic test node on the model, as dbt writes it into the manifest."""
     manifest["nodes"][f"test.{PKG}.{name}"] = {
         "unique_id": f"test.{PKG}.{name}",
         "resource_type": "test",
         "package_name": PKG,
         "name": name,
-        "test_metadata": {"name": test, "kwargs": {"column_name": column}},
+        "test_metadata": metadata,
         "column_name": column,
         "attached_node": model_uid,
         "depends_on": {"nodes": [model_uid]},
@@ -108,20 +108,15 @@ def add_column_test(manifest: Manifest, test: str, model_uid: str, column: str) 
     }
 
 
+def add_column_test(manifest: Manifest, test: str, model_uid: str, column: str) -> None:
+    name = f"{test}_{model_uid.rsplit('.', 1)[-1]}_{column}"
+    _add_test_node(manifest, name, model_uid, {"name": test, "kwargs": {"column_name": column}}, column)
+
+
 def add_column_checks(manifest: Manifest, model_uid: str, **kwargs: Any) -> None:
     """A column_checks test (macros/tests/test_column_checks.sql) on the model, its checks as arguments."""
     name = f"column_checks_{model_uid.rsplit('.', 1)[-1]}"
-    manifest["nodes"][f"test.{PKG}.{name}"] = {
-        "unique_id": f"test.{PKG}.{name}",
-        "resource_type": "test",
-        "package_name": PKG,
-        "name": name,
-        "test_metadata": {"name": "column_checks", "kwargs": kwargs},
-        "column_name": None,
-        "attached_node": model_uid,
-        "depends_on": {"nodes": [model_uid]},
-        "original_file_path": "models/_x.yml",
-    }
+    _add_test_node(manifest, name, model_uid, {"name": "column_checks", "kwargs": kwargs}, None)
 
 
 def add_source(

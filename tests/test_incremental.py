@@ -249,16 +249,28 @@ def _dbt_test(database: Path, scope: str, *select: str) -> subprocess.CompletedP
 
 
 def test_a_daily_run_tests_only_the_rebuilt_rows(warehouses: tuple[Path, Path]) -> None:
-    """KPI_TESTS_SCOPE=rebuilt (the pipeline's daily run): an incremental model's data
-    tests read only its lookback window; any other value stops the run."""
+    """KPI_TESTS_SCOPE=rebuilt (the pipeline's daily run): the data tests of an
+    incremental model read only its lookback window, those of a staging view with a
+    rebuilt_rows_date_column and of a source table with a loaded_at_field only their
+    newest days, those of a table model every row; any other value stops the run."""
     incremental, _ = warehouses
-    result = _dbt_test(incremental, "rebuilt", "fct_orders")
+    selected = ["fct_orders", "stg_web__events", "source:web.events", "dim_customers"]
+    result = _dbt_test(incremental, "rebuilt", *selected)
     assert result.returncode == 0, result.stdout[-4000:]
     compiled = incremental.parent / "target" / "compiled"
-    sql = {p: p.read_text() for p in compiled.rglob("*.sql") if "_models.yml" in str(p)}
-    on_orders = [text for text in sql.values() if "ordered_date >=" in text]
-    assert on_orders, "no test of fct_orders was limited to its lookback window"
-    assert all("fct_orders" in text for text in on_orders)
+    sql = {p.name: p.read_text() for p in compiled.rglob("*.sql") if p.parent.name.endswith(".yml")}
+    limited = {
+        "column_checks_fct_orders": "ordered_date >=",
+        "column_checks_stg_web__events": "event_date >=",
+        "column_checks_web_events": "event_at >=",
+    }
+    for test, predicate in limited.items():
+        text = next((t for name, t in sql.items() if name.startswith(test + ".")), None)
+        assert text is not None, f"{test} was not compiled"
+        assert predicate in text and "is null" in text, f"{test} is not limited to the newest days"
+    on_customers = next(t for name, t in sql.items() if name.startswith("column_checks_dim_customers."))
+    assert ">=" not in on_customers.split("where", 1)[0]  # a table model: every row
+    assert "interval" not in on_customers and "dateadd" not in on_customers
 
     bad = _dbt_test(incremental, "some", "fct_orders")
     assert bad.returncode != 0
