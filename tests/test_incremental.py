@@ -25,6 +25,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 START, LAST_DAY = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
 INCREMENTS = 3
+# the incremental models in the intermediate schema (the others are marts)
+INTERMEDIATE_INCREMENTAL = [
+    "int_sessions_sessionized",
+    "int_user_days_aggregated",
+    "int_funnel_days_aggregated",
+    "int_orders_enriched",
+    "int_session_kpis_aggregated",
+    "int_order_kpis_aggregated",
+    "int_journey_touches_sequenced",
+]
 
 
 def _env(database: Path) -> dict[str, str]:
@@ -192,36 +202,51 @@ def _same(left: object, right: object) -> bool:
     return left == right
 
 
-def _differences(con: duckdb.DuckDBPyConnection, mart: str) -> int:
-    """Rows of one mart that differ between the two warehouses (0 when the same)."""
+def _differences(con: duckdb.DuckDBPyConnection, mart: str, schema: str = "marts") -> int:
+    """Rows of one table that differ between the two warehouses (0 when the same)."""
     columns = con.execute(
         "select column_name, data_type from duckdb_columns() "
-        "where database_name = 'ref' and schema_name = 'marts' and table_name = ? order by column_index",
-        [mart],
+        "where database_name = 'ref' and schema_name = ? and table_name = ? order by column_index",
+        [schema, mart],
     ).fetchall()
     # exact columns first in the sort, so that rows pair up although doubles differ in the last bits
     exact = [f'"{name}"' for name, dtype in columns if dtype not in ("DOUBLE", "FLOAT")]
     floats = [f'"{name}"' for name, dtype in columns if dtype in ("DOUBLE", "FLOAT")]
     order = ", ".join(f"{c} nulls first" for c in exact + floats)
     select = ", ".join(exact + floats)
-    left = con.execute(f"select {select} from inc.marts.{mart} order by {order}").fetchall()
-    right = con.execute(f"select {select} from ref.marts.{mart} order by {order}").fetchall()
+    left = con.execute(f"select {select} from inc.{schema}.{mart} order by {order}").fetchall()
+    right = con.execute(f"select {select} from ref.{schema}.{mart} order by {order}").fetchall()
     if len(left) != len(right):
         return abs(len(left) - len(right)) or 1
     return sum(1 for a, b in zip(left, right, strict=True) if not all(map(_same, a, b)))
 
 
-def test_every_mart_equals_its_full_refresh(warehouses: tuple[Path, Path]) -> None:
+def _both(warehouses: tuple[Path, Path]) -> duckdb.DuckDBPyConnection:
+    """One connection with the incremental warehouse as inc and the full refresh as ref."""
     incremental, refreshed = warehouses
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     con.execute(f"attach '{incremental}' as inc (read_only)")
     con.execute(f"attach '{refreshed}' as ref (read_only)")
+    return con
+
+
+def test_every_mart_equals_its_full_refresh(warehouses: tuple[Path, Path]) -> None:
+    con = _both(warehouses)
     marts = _marts(con, "ref")
     assert _marts(con, "inc") == marts
     assert {"fct_orders", "fct_order_items", "fct_sessions", "kpi_values"} <= set(marts)
     differing = {mart: n for mart in marts if (n := _differences(con, mart))}
     assert differing == {}, f"marts whose incremental build differs from a full refresh (rows): {differing}"
+
+
+def test_every_intermediate_incremental_model_equals_its_full_refresh(warehouses: tuple[Path, Path]) -> None:
+    """The incremental models outside the marts too (their errors could cancel out in a mart)."""
+    con = _both(warehouses)
+    differing = {
+        model: n for model in INTERMEDIATE_INCREMENTAL if (n := _differences(con, model, "intermediate"))
+    }
+    assert differing == {}, f"models whose incremental build differs from a full refresh (rows): {differing}"
 
 
 def test_days_left_without_rows_upstream_are_deleted(warehouses: tuple[Path, Path]) -> None:
