@@ -102,7 +102,9 @@ all_order_users as (
         from all_order_users as key_orders
         where key_orders.order_id in (select rebuilt_orders.order_id from rebuilt_orders)
         union
-        select previous.rebuild_key
+        -- (from the ids, not the key column: on a table built before the key existed, dbt
+        -- then stops with its own message that the schemas are out of sync)
+        select {{ journey_rebuild_key('previous.user_id', 'previous.order_id') }} as rebuild_key
         from {{ this }} as previous
         where
             previous.session_id in (select rebuilt_sessions.session_id from rebuilt_sessions)
