@@ -33,7 +33,6 @@ INTERMEDIATE_INCREMENTAL = [
     "int_orders_enriched",
     "int_session_kpis_aggregated",
     "int_order_kpis_aggregated",
-    "int_journey_touches_sequenced",
 ]
 
 

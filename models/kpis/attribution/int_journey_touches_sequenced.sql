@@ -6,138 +6,32 @@
     such a session keeps one placeholder touch (no session, channel `direct`).
     Sessions in no order's journey form non-converting journeys: a user's
     consecutive such sessions, a new journey starting after a converting
-    session or a gap of more than the look-back.
-    Incremental: a user's journeys depend only on that user's sessions and
-    orders, so a run rebuilds, whole, the journeys of every user (rebuild_key,
-    macro journey_rebuild_key) that a session or an order fct_sessions or
-    fct_orders rebuild belongs to, now or before the run. The rebuild sets are
-    taken from a window a day wider than theirs (the time zone of the dates);
-    a user left with neither loses its rows (post-hook delete_vanished_journeys,
-    in the YAML). -#}
-{{
-    config(
-        materialized=incremental_materialization(),
-        meta={'rebuilt_rows_date_column': 'coalesce(ordered_at, started_at)'},
-        incremental_strategy='delete+insert',
-        unique_key='rebuild_key',
-        on_schema_change='fail',
-    )
-}}
+    session or a gap of more than the look-back. -#}
 {%- set lookback_days = setting_value('attribution_lookback_days') %}
-{#- an incremental run's window: a day wider than those of fct_sessions and fct_orders -#}
-{%- set window_start = 'cast(' ~ dbt.dateadd('day', -1, 'least(' ~ incremental_window_start('started_at')
-    ~ ', ' ~ incremental_window_start('ordered_at') ~ ')') ~ ' as date)' %}
 with
 
-all_orders as (
+orders as (
 
     select * from {{ ref('fct_orders') }}
 
 ),
 
-all_sessions as (
-
-    select * from {{ ref('fct_sessions') }}
-
-),
-
--- event_keys, raw_orders and refunds are read on incremental runs only (rebuilt_keys)
-event_keys as (  -- noqa: ST03
-
-    select * from {{ ref('stg_web__events') }}
-
-),
-
-raw_orders as (  -- noqa: ST03
-
-    select * from {{ ref('stg_shop__orders') }}
-
-),
-
-refunds as (  -- noqa: ST03
-
-    select * from {{ ref('stg_shop__refunds') }}
-
-),
-
-all_order_users as (
-
-    -- an order's user: its customer, else the user of the session it was placed in
-    select
-        all_orders.order_id,
-        all_orders.ordered_at,
-        all_orders.session_id,
-        coalesce(all_orders.customer_id, order_sessions.user_id) as user_id
-    from all_orders
-    left join all_sessions as order_sessions
-        on all_orders.session_id = order_sessions.session_id
-
-),
-
-{% if is_incremental() -%}
-    rebuilt_sessions as (
-
-        {{ web_sessions_to_rebuild('event_keys', window_start) }}
-
-    ),
-
-    rebuilt_orders as (
-
-        {{ orders_to_rebuild('raw_orders', 'refunds', window_start) }}
-        union
-        select session_orders.order_id
-        from all_orders as session_orders
-        where session_orders.session_id in (select rebuilt_sessions.session_id from rebuilt_sessions)
-
-    ),
-
-    rebuilt_keys as (
-
-        -- the users those sessions and orders belong to now, and before this run
-        select {{ dbt.concat(["'user:'", 'key_sessions.user_id']) }} as rebuild_key
-        from all_sessions as key_sessions
-        where key_sessions.session_id in (select rebuilt_sessions.session_id from rebuilt_sessions)
-        union
-        select {{ journey_rebuild_key('key_orders.user_id', 'key_orders.order_id') }} as rebuild_key
-        from all_order_users as key_orders
-        where key_orders.order_id in (select rebuilt_orders.order_id from rebuilt_orders)
-        union
-        -- (from the ids, not the key column: on a table built before the key existed, dbt
-        -- then stops with its own message that the schemas are out of sync)
-        select {{ journey_rebuild_key('previous.user_id', 'previous.order_id') }} as rebuild_key
-        from {{ this }} as previous
-        where
-            previous.session_id in (select rebuilt_sessions.session_id from rebuilt_sessions)
-            or previous.order_id in (select rebuilt_orders.order_id from rebuilt_orders)
-
-    ),
-{%- endif %}
-
 sessions as (
 
-    select all_sessions.*
-    from all_sessions
-    {% if is_incremental() -%}
-        where
-            {{ dbt.concat(["'user:'", 'all_sessions.user_id']) }}
-            in (select rebuilt_keys.rebuild_key from rebuilt_keys)
-    {%- endif %}
+    select * from {{ ref('fct_sessions') }}
 
 ),
 
 order_users as (
 
     select
-        order_id,
-        ordered_at,
-        user_id,
-        {{ dbt.dateadd('day', -lookback_days, 'ordered_at') }} as look_back_from
-    from all_order_users
-    {% if is_incremental() -%}
-        where
-            {{ journey_rebuild_key('user_id', 'order_id') }}
-            in (select rebuilt_keys.rebuild_key from rebuilt_keys)
-    {%- endif %}
+        orders.order_id,
+        orders.ordered_at,
+        coalesce(orders.customer_id, order_sessions.user_id) as user_id,
+        {{ dbt.dateadd('day', -lookback_days, 'orders.ordered_at') }} as look_back_from
+    from orders
+    left join sessions as order_sessions
+        on orders.session_id = order_sessions.session_id
 
 ),
 
@@ -297,10 +191,7 @@ final as (
 
         -- flags
         is_converting,
-        has_session,
-
-        -- what an incremental run rebuilds by
-        {{ journey_rebuild_key('user_id', 'order_id') }} as rebuild_key
+        has_session
     from journey_touches
 
 )
