@@ -47,10 +47,16 @@ def test_cached_lint_finds_what_sqlfluff_finds(tmp_path: Path) -> None:
         "[sqlfluff]\nmax_line_length = 60\n\n"
         "[sqlfluff:rules:capitalisation.keywords]\ncapitalisation_policy = upper\n"
     )
-    args = ["lint", *FILES, "--config", str(strict), "--format", "json", "--processes", "1"]
-    plain = subprocess.run([str(SQLFLUFF), *args], cwd=ROOT, capture_output=True, text=True)
+    args = ["lint", *FILES, "--config", str(strict), "--format", "json"]
+    plain = subprocess.run(
+        [str(SQLFLUFF), *args, "--processes", "1"], cwd=ROOT, capture_output=True, text=True
+    )
+    # two processes, as `make lint-sql` runs it: the forked workers inherit the cache
     cached = subprocess.run(
-        [sys.executable, "-m", "scripts.checks.lint_sql", *args], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "scripts.checks.lint_sql", *args, "--processes", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert cached.returncode == plain.returncode == 1, (plain.stderr, cached.stderr)
     expected, got = _violations(plain.stdout), _violations(cached.stdout)

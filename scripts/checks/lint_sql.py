@@ -4,8 +4,9 @@ With the jinja templater, sqlfluff loads every file of `macros/` again for each
 file it lints (`load_macros_from_path`), and compiling those templates took
 about two thirds of the lint. Compiling depends only on a template's source and
 on the environment's settings, which are the same for every file of one run, so
-this caches the compiled code by both and runs sqlfluff's own command line.
-The linted results are the same (tests/test_lint_sql.py; D284).
+this caches the compiled code by both and runs sqlfluff's own command line,
+its worker processes forked so that they inherit the cache. The linted results
+are the same (tests/test_lint_sql.py; D284).
 
 Usage: python -m scripts.checks.lint_sql lint models data-tests analyses --processes 2
 """
@@ -74,7 +75,15 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     install_compile_cache()
+    import multiprocessing
+
     from sqlfluff.cli.commands import cli
+    from sqlfluff.core.linter.runner import MultiProcessRunner
+
+    # sqlfluff starts its worker processes with "spawn", which would leave the cache out
+    # of them: forked workers inherit it (POSIX only; elsewhere they lint uncached)
+    if "fork" in multiprocessing.get_all_start_methods():
+        MultiProcessRunner.POOL_TYPE = multiprocessing.get_context("fork").Pool
 
     try:
         cli.main(args=args, prog_name="sqlfluff", standalone_mode=True)
