@@ -19,7 +19,10 @@ The merged vars go to every dbt call. The build is `dbt build
 SQL, not the data, and `make test` runs them); on `--incremental` the data tests
 of incremental models read only the rows a daily run rebuilds (environment
 KPI_TESTS_SCOPE=rebuilt). The docs reuse the build's compilation (`dbt docs
-generate --no-compile`).
+generate --no-compile`). dbt's three steps run in one process
+(``pipeline.dbt_session``): it parses the project once, while the data is
+generated and loaded, and builds and writes the docs with that manifest once
+the load has passed.
 
 Each step runs as its own process (the generator, the loader, dbt, the
 dashboard), so a failing step stops the pipeline with that step's own error and
@@ -39,8 +42,9 @@ coverage (marts.data_coverage, marts.kpi_coverage), the headline KPIs and how
 long each step took.
 
 The parts live in ``scripts/pipeline/``: ``settings`` (options, dbt vars, the step
-runner), ``files`` (the working copy and its atomic publish) and ``summary``
-(what is printed at the end); this module is the command: its options and the
+runner), ``dbt_session`` (dbt's parse, build and docs in one process), ``files``
+(the working copy and its atomic publish) and ``summary`` (what is printed at
+the end); this module is the command: its options and the
 steps in order.
 """
 
@@ -55,6 +59,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scripts.paths import ROOT
+from scripts.pipeline.dbt_session import DbtSession
 from scripts.pipeline.files import (
     checkpoint,
     copy_published,
@@ -224,7 +229,6 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("DBT_PROFILES_DIR", str(ROOT))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     python = sys.executable
-    dbt = str(Path(python).parent / "dbt")
     target = dbt_target_dir()
 
     total_start = time.perf_counter()
@@ -233,33 +237,38 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         copy_published(args.warehouse, building)
         timings.steps["copy warehouse"] = time.perf_counter() - start
-    if own_data:
-        source = args.input
-        log.info("== input: %s (your own data; read only, nothing is generated)", source)
-    else:
-        source = args.data_dir
-        generate_demo_data(args, timings, env, python)
-    timings.run(
-        "load",
-        [
-            python,
-            "-m",
-            "scripts.load_raw",
-            "--input",
-            str(source),
-            "--database",
-            str(building),
-            "--assume-timezone",
-            args.assume_timezone,
-            "--in-place",
-            *(["--earliest-date", args.earliest_date] if args.earliest_date else []),
-        ],
-        env,
-    )
-    commands = dbt_commands(dbt, args.dbt_vars)
-    timings.run("dbt build", commands["dbt build"], env)
+    # dbt parses the project while the data is generated and loaded (one core
+    # each); it builds only once the load has passed
+    dbt = start_dbt_session(python, dbt_commands(args.dbt_vars), env)
+    try:
+        if own_data:
+            source = args.input
+            log.info("== input: %s (your own data; read only, nothing is generated)", source)
+        else:
+            source = args.data_dir
+            generate_demo_data(args, timings, env, python)
+        timings.run(
+            "load",
+            [
+                python,
+                "-m",
+                "scripts.load_raw",
+                "--input",
+                str(source),
+                "--database",
+                str(building),
+                "--assume-timezone",
+                args.assume_timezone,
+                "--in-place",
+                *(["--earliest-date", args.earliest_date] if args.earliest_date else []),
+            ],
+            env,
+        )
+    except BaseException:
+        dbt.stop()
+        raise
+    dbt.run_build_and_docs(timings)
     build_counts = dbt_results(target / "run_results.json")
-    timings.run("dbt docs generate", commands["dbt docs generate"], env)
     dashboard = [
         python,
         "-m",
@@ -332,10 +341,15 @@ def main(argv: list[str] | None = None) -> int:
     lines += headline_lines(month, kpis, not_computable)
     lines.append("")
     for step, seconds in timings.steps.items():
-        lines.append(f"{step:<20}{seconds:>8.1f} s")
-    lines.append(f"{'total':<20}{total:>8.1f} s")
+        lines.append(f"{step:<24}{seconds:>8.1f} s")
+    lines.append(f"{'total':<24}{total:>8.1f} s")
     print("\n".join(lines))
     return 0
+
+
+def start_dbt_session(python: str, commands: dict[str, list[str]], env: dict[str, str]) -> DbtSession:
+    """dbt's process of this run (pipeline.dbt_session): it parses now, builds when told."""
+    return DbtSession.start(python, commands, env)
 
 
 def generate_demo_data(args: argparse.Namespace, timings: Timings, env: dict[str, str], python: str) -> None:

@@ -92,7 +92,26 @@ def fake_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
             out.parent.mkdir(parents=True, exist_ok=True)  # as build_dashboard does
             out.write_text("<html></html>")
 
+    class FakeDbtSession:
+        """The dbt process: its steps go through fake_run (so a test can replace it too)."""
+
+        def __init__(self, commands: dict[str, list[str]], env: dict[str, str]) -> None:
+            self.commands, self.env = commands, env
+            seen["dbt_session"] = "started"
+            seen["dbt_commands"] = commands
+
+        def run_build_and_docs(self, timings: run_pipeline.Timings) -> None:
+            seen["dbt_session"] = "ran"
+            for name, key in (("dbt build", "build"), ("dbt docs generate", "docs")):
+                run_pipeline.Timings.run(timings, name, self.commands[key], self.env)
+
+        def stop(self) -> None:
+            seen["dbt_session"] = "stopped"
+
     monkeypatch.setattr(run_pipeline.Timings, "run", fake_run)
+    monkeypatch.setattr(
+        run_pipeline, "start_dbt_session", lambda python, commands, env: FakeDbtSession(commands, env)
+    )
     monkeypatch.setattr(run_pipeline, "data_is_current", lambda *args: True)
     monkeypatch.setattr(run_pipeline, "dbt_results", lambda path: {})
     monkeypatch.setattr(run_pipeline, "raw_row_counts", lambda path: [])
@@ -126,6 +145,21 @@ def test_a_failed_build_leaves_the_published_warehouse_untouched(fake_pipeline: 
         assert _read_version(con) == 1
     finally:
         con.close()
+
+
+def test_a_failed_load_stops_dbt_before_it_builds(fake_pipeline: dict, monkeypatch) -> None:
+    real_run = run_pipeline.Timings.run
+
+    def failing_load(self, name, cmd, env):
+        if name == "load":
+            raise run_pipeline.StepFailed(name, 1)
+        real_run(self, name, cmd, env)
+
+    monkeypatch.setattr(run_pipeline.Timings, "run", failing_load)
+    with pytest.raises(SystemExit, match="step 'load' failed"):
+        run_pipeline.main(fake_pipeline["args"])
+    assert fake_pipeline["dbt_session"] == "stopped"
+    assert "dbt build" not in fake_pipeline["cmds"]
 
 
 # --------------------------------------------------------------------------- your own data (--input)
@@ -168,6 +202,8 @@ def test_input_options_reach_the_loader_and_every_dbt_call(fake_pipeline: dict) 
     }
     for step in ("dbt build", "dbt docs generate"):
         assert _vars_of(cmds[step]) == expected, step
+    # the build reuses the parse's manifest: the parse must see the same vars
+    assert _vars_of(fake_pipeline["dbt_commands"]["parse"]) == expected
     # your own data: models and data tests, not the unit tests (make test runs those)
     build = cmds["dbt build"]
     assert build[build.index("--exclude-resource-type") + 1] == "unit_test"
@@ -186,6 +222,7 @@ def test_the_demo_keeps_its_whole_build_and_draws_the_dashboard_before_publishin
     assert run_pipeline.main(fake_pipeline["args"]) == 0
     cmds = fake_pipeline["cmds"]
     assert list(cmds) == ["load", "dbt build", "dbt docs generate", "dashboard"]
+    assert fake_pipeline["dbt_session"] == "ran"
     # the demo too builds models and data tests only: unit tests are make test's
     build = cmds["dbt build"]
     assert build[build.index("--exclude-resource-type") + 1] == "unit_test"

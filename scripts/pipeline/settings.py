@@ -170,17 +170,19 @@ def vars_option(dbt_vars: dict[str, Any]) -> list[str]:
     return ["--vars", text]
 
 
-def dbt_commands(dbt: str, dbt_vars: dict[str, Any]) -> dict[str, list[str]]:
-    """The dbt steps: build (models and data tests) and docs.
+def dbt_commands(dbt_vars: dict[str, Any]) -> dict[str, list[str]]:
+    """The dbt steps' arguments: parse, build (models and data tests) and docs.
 
     The same build serves a fresh working copy (every model built in full) and a
     copy of the published warehouse (`--incremental`: incremental models add the
     new days). Unit tests are left out: they test the SQL, not the data, and
-    `make test` runs them. The docs reuse the build's compilation
-    (`--no-compile`) and only read the catalog."""
+    `make test` runs them. The three run in one process (pipeline.dbt_session):
+    the build and the docs reuse the parse's manifest, and the docs reuse the
+    build's compilation (`--no-compile`) and only read the catalog."""
     return {
-        "dbt build": [dbt, "build", "--exclude-resource-type", "unit_test", *vars_option(dbt_vars)],
-        "dbt docs generate": [dbt, "docs", "generate", "--static", "--no-compile", *vars_option(dbt_vars)],
+        "parse": ["parse", *vars_option(dbt_vars)],
+        "build": ["build", "--exclude-resource-type", "unit_test", *vars_option(dbt_vars)],
+        "docs": ["docs", "generate", "--static", "--no-compile", *vars_option(dbt_vars)],
     }
 
 
