@@ -46,6 +46,9 @@ CONTRACT_TEMPLATES ?= data/contract-templates
 TEST_SCALE     ?= 0.05
 TEST_DATA_DIR  ?= data/test
 TEST_WAREHOUSE ?= warehouse/test.duckdb
+# pytest workers in make test (pytest-xdist, --dist loadfile: a test file's tests
+# stay on one worker, so its module fixtures are built once)
+PYTEST_WORKERS ?= 2
 # the KPI dashboard and the screenshots its browser test saves (CI artifacts)
 DASHBOARD_OUT         ?= dashboard/index.html
 DASHBOARD_SCREENSHOTS ?= artifacts/dashboard
@@ -85,7 +88,8 @@ run: $(STAMP)  ## the main job: generate (or INPUT=folder), load, dbt build, doc
 
 test: $(STAMP) browser compat-duckdb lint check dbt-test semantic  ## every check: linters, project checks, dbt build, semantic layer, pytest (with the dashboard in headless Chromium)
 	TEST_WAREHOUSE=$(TEST_WAREHOUSE) TEST_DATA_DIR=$(TEST_DATA_DIR) \
-		DASHBOARD_SCREENSHOTS=$(DASHBOARD_SCREENSHOTS) $(PY) -m pytest -q --durations=25 tests
+		DASHBOARD_SCREENSHOTS=$(DASHBOARD_SCREENSHOTS) SEMANTIC_MANIFEST_CURRENT=1 \
+		$(PY) -m pytest -q --durations=25 -n $(PYTEST_WORKERS) --dist loadfile tests
 	@echo "make test: all checks passed"
 
 lint: lint-python lint-sql  ## ruff and sqlfluff

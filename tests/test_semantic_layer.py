@@ -129,7 +129,11 @@ QUERIES = (
 
 @pytest.fixture(scope="module")
 def mf_env(built_warehouse: tuple[Path, Path]) -> dict[str, str]:
-    """Environment for dbt and mf on the test warehouse, after a `dbt parse` into target/."""
+    """Environment for dbt and mf on the test warehouse, after a `dbt parse` into target/.
+
+    `make test` has just parsed it so (`make semantic`) and says so with
+    SEMANTIC_MANIFEST_CURRENT=1: the parse is then skipped, so that no test
+    rewrites the project's target/ while another pytest worker reads it."""
     env = dict(os.environ)
     env.update(
         WAREHOUSE_PATH=str(built_warehouse[0]),
@@ -138,7 +142,9 @@ def mf_env(built_warehouse: tuple[Path, Path]) -> dict[str, str]:
         DBT_PROJECT_DIR=str(ROOT),
         DBT_SEND_ANONYMOUS_USAGE_STATS="False",
     )
-    run([str(DBT), "parse", "--quiet"], env)
+    parsed = (ROOT / "target" / "semantic_manifest.json").is_file()
+    if not (parsed and os.environ.get("SEMANTIC_MANIFEST_CURRENT") == "1"):
+        run([str(DBT), "parse", "--quiet"], env)
     return env
 
 
