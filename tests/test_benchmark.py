@@ -208,3 +208,16 @@ def test_release_removes_folders_and_databases_unless_kept(tmp_path) -> None:
     benchmark.release(database, keep=False)
     assert not folder.exists() and not database.exists() and not wal.exists()
     benchmark.release(folder, keep=False)  # already gone: no error
+
+
+def test_the_headline_gives_the_parse_of_each_build_or_a_dash_before_d287() -> None:
+    measured = _entry(1, 10.0, 1000)
+    measured["steps"]["dbt parse"] = {"seconds": 14.0, "peak_mb": 2048.0}
+    measured["steps"]["incremental parse"] = {"seconds": 13.5, "peak_mb": 2048.0}
+    text = benchmark.render_markdown({"scales": [measured, _entry(3, 30.0, 3000)]})
+    headline = text.split("## Every step")[0]
+    rows = [line for line in headline.splitlines() if line.startswith("| 1 |") or line.startswith("| 3 |")]
+    assert rows[0].endswith("| 14.0 / 13.5 | 2.0 GB |")
+    assert rows[1].endswith("| - | 2.0 GB |")
+    # the ratios stay build against floor and day against full build, parse left out
+    assert "| 10.0 | 2.5 | 4.00 | 5.0 | 0.50 |" in rows[0]

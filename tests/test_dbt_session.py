@@ -149,3 +149,12 @@ def test_a_stopped_process_ends_without_building(tmp_path: Path, capfd: pytest.C
     assert session.process.returncode == 0
     assert not session.results.exists()
     assert "dbt build" not in capfd.readouterr().out
+
+
+def test_without_docs_arguments_only_the_build_runs(fake_dbt: type[FakeRunner], tmp_path: Path) -> None:
+    # the benchmark's incremental day: parse and build only
+    results = tmp_path / "results.json"
+    commands = {key: COMMANDS[key] for key in ("parse", "build")}
+    assert dbt_session.session(commands, results, io.StringIO("go\n")) == 0
+    assert [call[0] for call in fake_dbt.calls] == ["parse", "build"]
+    assert list(json.loads(results.read_text())["seconds"]) == [dbt_session.PARSE_STEP, "dbt build"]

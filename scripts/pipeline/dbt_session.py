@@ -177,6 +177,8 @@ def session(commands: dict[str, list[str]], results: Path, stdin: IO[str]) -> in
     gc.freeze()
     runner = dbtRunner(manifest=parsed.result)
     for name, key in ((BUILD_STEP, "build"), (DOCS_STEP, "docs")):
+        if key not in commands:
+            continue
         print(_header(name, commands[key]), flush=True)
         started = time.perf_counter()
         result = runner.invoke(commands[key])
