@@ -130,10 +130,15 @@ def run_dbt_measured(
     log.info("== %s: %s", " + ".join(names.values()), " ".join(cmd))
     try:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.PIPE)
-        assert proc.stdin is not None
-        proc.stdin.write(b"go\n")
-        proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(b"go\n")
+            proc.stdin.close()
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
         returncode = os.waitstatus_to_exitcode(status)
         outcome = json.loads(results.read_text() or "{}")
     finally:

@@ -55,6 +55,8 @@ def fake_dbt(monkeypatch: pytest.MonkeyPatch) -> type[FakeRunner]:
     FakeRunner.calls = []
     FakeRunner.outcomes = {}
     monkeypatch.setattr(dbt.cli.main, "dbtRunner", FakeRunner)
+    # the session freezes its heap after the parse: not this test process's
+    monkeypatch.setattr(dbt_session.gc, "freeze", lambda: None)
     return FakeRunner
 
 
@@ -158,3 +160,32 @@ def test_without_docs_arguments_only_the_build_runs(fake_dbt: type[FakeRunner], 
     assert dbt_session.session(commands, results, io.StringIO("go\n")) == 0
     assert [call[0] for call in fake_dbt.calls] == ["parse", "build"]
     assert list(json.loads(results.read_text())["seconds"]) == [dbt_session.PARSE_STEP, "dbt build"]
+
+
+class InterruptedProcess:
+    """A Popen whose wait is interrupted once (Ctrl-C in the pipeline), then returns."""
+
+    def __init__(self) -> None:
+        self.stdin = io.BytesIO()
+        self.killed = False
+        self.waits = 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.waits += 1
+        if self.waits == 1:
+            raise KeyboardInterrupt
+        return -9
+
+    def kill(self) -> None:
+        self.killed = True
+
+
+def test_an_interrupted_pipeline_kills_dbt_and_removes_the_results_file(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    results.write_text("")
+    process = InterruptedProcess()
+    session = dbt_session.DbtSession(process, results)  # type: ignore[arg-type]
+    with pytest.raises(KeyboardInterrupt):
+        session.run_build_and_docs(Timings())
+    assert process.killed and process.waits == 2
+    assert not results.exists()

@@ -22,6 +22,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.warehouse_fixture import DBT_CLI
+
 ROOT = Path(__file__).resolve().parent.parent
 START, LAST_DAY = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
 INCREMENTS = 3
@@ -77,10 +79,11 @@ def _deliver(full: Path, through: dt.date, workdir: Path) -> Path:
 def _load_and_build_commands(data: Path, database: Path, target: Path, *flags: str) -> list[list[str]]:
     """Replace raw with one delivery, then build the models (and seeds when asked; tests are make test's job)."""
     python = sys.executable
-    dbt = str(Path(python).parent / "dbt")
     return [
         [python, "-m", "scripts.load_raw", "--input", str(data), "--database", str(database)],
-        [dbt, "build", "--quiet", "--resource-type", "model", "--target-path", str(target), *flags],
+        # each chain logs into its own target folder: the two builds run side by side
+        [*DBT_CLI, "build", "--quiet", "--resource-type", "model", "--target-path", str(target)]
+        + ["--log-path", str(target / "logs"), *flags],
     ]
 
 
@@ -266,9 +269,8 @@ def test_days_left_without_rows_upstream_are_deleted(warehouses: tuple[Path, Pat
 
 def _dbt_test(database: Path, scope: str, *select: str) -> subprocess.CompletedProcess[str]:
     """`dbt test` of the given models on the incremental warehouse, KPI_TESTS_SCOPE=scope."""
-    dbt = str(Path(sys.executable).parent / "dbt")
     env = {**_env(database), "KPI_TESTS_SCOPE": scope}
-    cmd = [dbt, "test", "--select", *select, "--target-path", str(database.parent / "target")]
+    cmd = [*DBT_CLI, "test", "--select", *select, "--target-path", str(database.parent / "target")]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 

@@ -31,6 +31,7 @@ import pytest
 from scripts import data_profiles as dp
 from scripts.raw_contract import TABLES
 from tests import test_pii
+from tests.warehouse_fixture import DBT_CLI
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = "0.05"
@@ -133,9 +134,8 @@ def built(generated: Generated) -> Built:
         "reporting_currency": generated.profile.currency,
         "reporting_timezone": generated.profile.timezone,
     }
-    dbt = str(Path(sys.executable).parent / "dbt")
     cmd = [
-        dbt,
+        *DBT_CLI,
         "build",
         "--no-partial-parse",
         "--target-path",

@@ -99,6 +99,7 @@ def fake_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
             self.commands, self.env = commands, env
             seen["dbt_session"] = "started"
             seen["dbt_commands"] = commands
+            seen["steps_before_dbt"] = list(seen["cmds"])
 
         def run_build_and_docs(self, timings: run_pipeline.Timings) -> None:
             seen["dbt_session"] = "ran"
@@ -223,6 +224,8 @@ def test_the_demo_keeps_its_whole_build_and_draws_the_dashboard_before_publishin
     cmds = fake_pipeline["cmds"]
     assert list(cmds) == ["load", "dbt build", "dbt docs generate", "dashboard"]
     assert fake_pipeline["dbt_session"] == "ran"
+    # dbt starts (and parses) before the data is generated and loaded
+    assert fake_pipeline["steps_before_dbt"] == []
     # the demo too builds models and data tests only: unit tests are make test's
     build = cmds["dbt build"]
     assert build[build.index("--exclude-resource-type") + 1] == "unit_test"

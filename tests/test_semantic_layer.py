@@ -9,7 +9,9 @@ every such month must come back from MetricFlow.
 
 mf is the one installed next to the running Python (dbt-metricflow); without
 it the tests skip. mf reads target/semantic_manifest.json, so the tests run
-`dbt parse` first. Both use the profile's read-only `bi` target (DBT_TARGET=bi),
+`dbt parse` first, unless `make test` says it has just done so
+(SEMANTIC_MANIFEST_CURRENT=1: its pytest workers must not rewrite target/
+while another test reads it). Both use the profile's read-only `bi` target (DBT_TARGET=bi),
 which attaches the file at WAREHOUSE_PATH under the fixed name `ecommerce`: mf
 then works beside an open reader and against a copy of the warehouse under
 another name, which two tests check.

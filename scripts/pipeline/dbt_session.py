@@ -7,10 +7,12 @@ back), then waits on its standard input: on ``go`` it prints the parse's output
 and runs `dbt build` and `dbt docs generate` with the parsed manifest, through
 dbt's programmatic entry point (`dbtRunner(manifest=...)`), so the project is
 parsed once and the parse overlaps the load. On end of input (the pipeline
-stopped before the build) it exits without running anything.
+stopped before the build) it exits without building.
 
 The parse reads only the project's files, never the warehouse, so it can run
-while the loader writes the working copy. The steps' wall times and the failed
+while the loader writes the working copy. It writes what any `dbt parse` writes
+to dbt's target folder (the manifest, the partial-parse file), also when the
+pipeline then stops before the build. The steps' wall times and the failed
 step, if any, are written as JSON to ``--results``; the exit code is dbt's (1: a
 model or test failed, 2: dbt itself failed).
 
@@ -70,7 +72,11 @@ class DbtSession:
             json.dumps(commands),
         ]
         log.info("== %s: dbt %s (output held until the build)", PARSE_STEP, shlex.join(commands["parse"]))
-        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.PIPE)
+        try:
+            process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.PIPE)
+        except BaseException:
+            results.unlink(missing_ok=True)
+            raise
         return cls(process, results)
 
     def run_build_and_docs(self, timings: Timings) -> None:
@@ -84,6 +90,11 @@ class DbtSession:
                 pass  # it has already stopped: its exit code and results say why
             returncode = self.process.wait()
             outcome = self._outcome()
+        except BaseException:
+            # interrupted while dbt runs: dbt must not go on writing the working copy
+            self.process.kill()
+            self.process.wait()
+            raise
         finally:
             self.results.unlink(missing_ok=True)
         timings.steps.update(outcome.get("seconds", {}))
@@ -91,7 +102,10 @@ class DbtSession:
             raise StepFailed(outcome.get("failed", "dbt"), returncode)
 
     def stop(self) -> None:
-        """Stop the process without building (an earlier step failed); nothing was written by it."""
+        """Stop the process before it builds (an earlier step failed).
+
+        A parse under way is let finish (so that it leaves no half-written file in
+        dbt's target folder), then the process exits; killed after 60 s."""
         try:
             if self.process.poll() is None:
                 assert self.process.stdin is not None
@@ -123,19 +137,21 @@ def _held_output(into: IO[bytes]) -> Iterator[None]:
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
-    os.dup2(into.fileno(), 1)
-    os.dup2(into.fileno(), 2)
-    # a duplicate shares the file's offset, so both ways of writing append in order
-    with open(os.dup(into.fileno()), "w", buffering=1, encoding="utf-8", errors="replace") as stream:
-        try:
-            with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
-                yield
-        finally:
-            stream.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
+    try:
+        os.dup2(into.fileno(), 1)
+        os.dup2(into.fileno(), 2)
+        # a duplicate shares the file's offset, so both ways of writing append in order
+        with open(os.dup(into.fileno()), "w", buffering=1, encoding="utf-8", errors="replace") as stream:
+            try:
+                with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
+                    yield
+            finally:
+                stream.flush()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
 
 
 def _exit_code(result: Any) -> int:
@@ -161,6 +177,11 @@ def session(commands: dict[str, list[str]], results: Path, stdin: IO[str]) -> in
         with _held_output(held):
             started = time.perf_counter()
             parsed = dbtRunner().invoke(commands["parse"])
+            # The parse leaves a large heap that the build never frees: frozen, the
+            # collector stops walking it (without this the same build ran about 20%
+            # slower). Done before waiting, so it overlaps the load too.
+            gc.collect()
+            gc.freeze()
             seconds[PARSE_STEP] = time.perf_counter() - started
         if stdin.readline().strip() != GO:
             return 0  # the pipeline stopped before the build
@@ -171,10 +192,6 @@ def session(commands: dict[str, list[str]], results: Path, stdin: IO[str]) -> in
     if not parsed.success:
         _write_results(results, seconds, failed=PARSE_STEP)
         return _exit_code(parsed)
-    # The parse leaves a large heap that the build never frees: frozen, the
-    # collector stops walking it (without this the same build ran about 20% slower).
-    gc.collect()
-    gc.freeze()
     runner = dbtRunner(manifest=parsed.result)
     for name, key in ((BUILD_STEP, "build"), (DOCS_STEP, "docs")):
         if key not in commands:
