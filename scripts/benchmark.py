@@ -61,7 +61,7 @@ import duckdb
 from scripts.bench.common import DAILY_BUILD, INCREMENTAL_LABEL, SKIPPED_LABEL, StepResult, log
 from scripts.bench.report import merge_results, render_markdown
 from scripts.paths import ROOT
-from scripts.pipeline.dbt_session import BUILD_STEP, DOCS_STEP, PARSE_STEP
+from scripts.pipeline.dbt_session import BUILD_STEP, DOCS_STEP, PARSE_STEP, process_command
 
 
 def parse_scales(text: str) -> list[float]:
@@ -118,15 +118,7 @@ def run_dbt_measured(
     fd, name = tempfile.mkstemp(prefix="bench_dbt_", suffix=".json")
     os.close(fd)
     results = Path(name)
-    cmd = [
-        sys.executable,
-        "-m",
-        "scripts.pipeline.dbt_session",
-        "--results",
-        str(results),
-        "--commands",
-        json.dumps(commands),
-    ]
+    cmd = process_command(sys.executable, results, commands)
     log.info("== %s: %s", " + ".join(names.values()), " ".join(cmd))
     try:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.PIPE)

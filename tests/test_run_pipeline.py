@@ -148,15 +148,20 @@ def test_a_failed_build_leaves_the_published_warehouse_untouched(fake_pipeline: 
         con.close()
 
 
-def test_a_failed_load_stops_dbt_before_it_builds(fake_pipeline: dict, monkeypatch) -> None:
+def _fail_step(monkeypatch: pytest.MonkeyPatch, failing: str, code: int) -> None:
+    """Make the (fake) step ``failing`` exit with ``code``; the other steps run as before."""
     real_run = run_pipeline.Timings.run
 
-    def failing_load(self, name, cmd, env):
-        if name == "load":
-            raise run_pipeline.StepFailed(name, 1)
+    def run(self, name, cmd, env):
+        if name == failing:
+            raise run_pipeline.StepFailed(name, code)
         real_run(self, name, cmd, env)
 
-    monkeypatch.setattr(run_pipeline.Timings, "run", failing_load)
+    monkeypatch.setattr(run_pipeline.Timings, "run", run)
+
+
+def test_a_failed_load_stops_dbt_before_it_builds(fake_pipeline: dict, monkeypatch) -> None:
+    _fail_step(monkeypatch, "load", 1)
     with pytest.raises(SystemExit, match="step 'load' failed"):
         run_pipeline.main(fake_pipeline["args"])
     assert fake_pipeline["dbt_session"] == "stopped"
@@ -238,14 +243,7 @@ def test_the_demo_keeps_its_whole_build_and_draws_the_dashboard_before_publishin
 
 
 def test_a_dashboard_that_cannot_be_drawn_stops_the_publish(fake_pipeline: dict, monkeypatch) -> None:
-    real_run = run_pipeline.Timings.run
-
-    def failing_dashboard(self, name, cmd, env):
-        if name == "dashboard":
-            raise run_pipeline.StepFailed(name, 2)
-        real_run(self, name, cmd, env)
-
-    monkeypatch.setattr(run_pipeline.Timings, "run", failing_dashboard)
+    _fail_step(monkeypatch, "dashboard", 2)
     with pytest.raises(SystemExit):
         run_pipeline.main(fake_pipeline["args"])
     con = duckdb.connect(str(fake_pipeline["published"]), read_only=True)

@@ -49,6 +49,19 @@ def _header(name: str, args: Sequence[str]) -> str:
     return f"== {name}: dbt {shlex.join(args)}"
 
 
+def process_command(python: str, results: Path, commands: dict[str, list[str]]) -> list[str]:
+    """The command line of the dbt process (this module run as a program)."""
+    return [
+        python,
+        "-m",
+        "scripts.pipeline.dbt_session",
+        "--results",
+        str(results),
+        "--commands",
+        json.dumps(commands),
+    ]
+
+
 class DbtSession:
     """The dbt process of one pipeline run (see the module's docstring)."""
 
@@ -62,15 +75,7 @@ class DbtSession:
         fd, name = tempfile.mkstemp(prefix="kpi_dbt_session_", suffix=".json")
         os.close(fd)
         results = Path(name)
-        cmd = [
-            python,
-            "-m",
-            "scripts.pipeline.dbt_session",
-            "--results",
-            str(results),
-            "--commands",
-            json.dumps(commands),
-        ]
+        cmd = process_command(python, results, commands)
         log.info("== %s: dbt %s (output held until the build)", PARSE_STEP, shlex.join(commands["parse"]))
         try:
             process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.PIPE)
