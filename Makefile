@@ -10,7 +10,7 @@ VENV       := .venv
 PY         := $(VENV)/bin/python
 DBT        := $(VENV)/bin/dbt
 # dbt with the heap its parse leaves frozen before the command runs: make test's builds (D288)
-DBT_FROZEN := $(PY) -m scripts.dbt_cli
+DBT_FROZEN := $(PY) -m scripts.pipeline.dbt_cli
 # the pinned dependencies, then the project itself (scripts/ as the package `scripts`,
 # its commands kpi-* in .venv/bin); a new lock or pyproject.toml reinstalls
 STAMP      := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)

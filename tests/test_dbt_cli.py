@@ -1,4 +1,4 @@
-"""scripts/dbt_cli.py: dbt's command line with the parse's heap frozen before the command runs."""
+"""scripts/pipeline/dbt_cli.py: dbt's command line with the parse's heap frozen before the command runs."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import dbt_cli
 from scripts.paths import ROOT
+from scripts.pipeline import dbt_cli
 
 
 def test_freeze_after_returns_the_parse_and_freezes_what_is_alive() -> None:
@@ -48,7 +48,7 @@ def test_without_the_hook_dbt_runs_unchanged(monkeypatch: pytest.MonkeyPatch) ->
 def _dbt_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DBT_LOG_PATH": str(tmp_path)}
     return subprocess.run(
-        [sys.executable, "-m", "scripts.dbt_cli", *args],
+        [sys.executable, "-m", "scripts.pipeline.dbt_cli", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -73,7 +73,7 @@ def test_it_answers_as_dbt_with_dbts_exit_codes(tmp_path: Path) -> None:
 
 HOOK_PROBE = """
 import gc, sys
-from scripts import dbt_cli
+from scripts.pipeline import dbt_cli
 assert dbt_cli.install()
 from dbt.cli.main import dbtRunner
 result = dbtRunner().invoke(["parse", "--project-dir", sys.argv[1], "--profiles-dir", sys.argv[1]])

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # every customer's first order, so no history warm-up applies (DECISIONLOG D203);
 # every build of the generated data compared with these truths uses these vars
 TEST_BUILD_VARS = "{history_complete: true}"
-# dbt's command line with the parse's heap frozen before the command runs (scripts/dbt_cli.py, D288)
-DBT_CLI = [sys.executable, "-m", "scripts.dbt_cli"]
+# dbt's command line with the parse's heap frozen before the command runs (scripts/pipeline/dbt_cli.py, D288)
+DBT_CLI = [sys.executable, "-m", "scripts.pipeline.dbt_cli"]
 
 
 def build_warehouse(workdir: Path, scale: str = "0.02", seed: str = "42") -> tuple[Path, Path]:

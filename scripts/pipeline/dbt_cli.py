@@ -6,7 +6,7 @@ project), and Python's cyclic garbage collector walks it again and again while
 the command runs. Frozen (`gc.freeze()`), the collector leaves it alone: the
 same `dbt build` of the test warehouse (480 nodes) took 79-89 s against
 100-103 s with `dbt` itself (D288). `make test` runs its builds through this
-module (`python -m scripts.dbt_cli build ...`); the main job does the same
+module (`python -m scripts.pipeline.dbt_cli build ...`); the main job does the same
 inside its dbt process (scripts/pipeline/dbt_session.py, D287).
 
 Arguments, output and exit codes are dbt's. The hook wraps the function dbt's
