@@ -31,17 +31,3 @@ def warehouse(built_warehouse: tuple[Path, Path]):
     con = duckdb.connect(str(built_warehouse[0]), read_only=True)
     yield con
     con.close()
-
-
-# The test files that build whole warehouses, slowest first. pytest-xdist hands a
-# test file to a worker whole (--dist loadfile), in collection order: started
-# first, these do not leave one worker running alone at the end.
-SLOWEST_FILES = ("test_profiles.py", "test_incremental.py", "test_run_pipeline.py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        name = item.path.name
-        return SLOWEST_FILES.index(name) if name in SLOWEST_FILES else len(SLOWEST_FILES)
-
-    items.sort(key=rank)  # stable: the order within a file, and of the other files, is kept

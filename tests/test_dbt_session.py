@@ -37,6 +37,7 @@ class FakeRunner:
 
     calls: list[tuple[str, Any]] = []
     outcomes: dict[str, FakeResult] = {}
+    freezes = 0
 
     def __init__(self, manifest: Any = None) -> None:
         self.manifest = manifest
@@ -56,7 +57,12 @@ def fake_dbt(monkeypatch: pytest.MonkeyPatch) -> type[FakeRunner]:
     FakeRunner.outcomes = {}
     monkeypatch.setattr(dbt.cli.main, "dbtRunner", FakeRunner)
     # the session freezes its heap after the parse: not this test process's
-    monkeypatch.setattr(dbt_session.gc, "freeze", lambda: None)
+    FakeRunner.freezes = 0
+
+    def freeze_heap() -> None:
+        FakeRunner.freezes += 1
+
+    monkeypatch.setattr(dbt_session, "freeze_heap", freeze_heap)
     return FakeRunner
 
 
@@ -77,6 +83,7 @@ def test_the_parse_output_waits_for_go_and_the_steps_reuse_its_manifest(
         "output of docs",
         "printed by docs",
     ]
+    assert fake_dbt.freezes == 1  # the parse's heap, frozen once before the build
     assert fake_dbt.calls == [
         ("parse", None),
         ("build", "manifest from parse"),

@@ -22,14 +22,19 @@ from collections.abc import Callable
 from typing import Any
 
 
+def freeze_heap() -> None:
+    """Collect, then freeze everything still alive: the collector stops walking it."""
+    gc.collect()
+    gc.freeze()
+
+
 def freeze_after(parse: Callable[..., Any]) -> Callable[..., Any]:
-    """``parse``, followed by a collection and a freeze of everything still alive."""
+    """``parse``, followed by `freeze_heap`."""
 
     @functools.wraps(parse)
     def parse_then_freeze(*args: Any, **kwargs: Any) -> Any:
         manifest = parse(*args, **kwargs)
-        gc.collect()
-        gc.freeze()
+        freeze_heap()
         return manifest
 
     return parse_then_freeze

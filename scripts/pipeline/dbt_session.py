@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import os
 import shlex
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from scripts.paths import ROOT
+from scripts.pipeline.dbt_cli import freeze_heap
 from scripts.pipeline.settings import StepFailed, Timings, log
 
 PARSE_STEP = "dbt parse (during load)"
@@ -185,8 +185,7 @@ def session(commands: dict[str, list[str]], results: Path, stdin: IO[str]) -> in
             # The parse leaves a large heap that the build never frees: frozen, the
             # collector stops walking it (without this the same build ran about 20%
             # slower). Done before waiting, so it overlaps the load too.
-            gc.collect()
-            gc.freeze()
+            freeze_heap()
             seconds[PARSE_STEP] = time.perf_counter() - started
         if stdin.readline().strip() != GO:
             return 0  # the pipeline stopped before the build
