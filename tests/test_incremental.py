@@ -120,6 +120,47 @@ def _plant_emptied_days(database: Path) -> None:
         con.close()
 
 
+# a login by a test customer that the last delivery adds, from an anonymous id never
+# seen logged in whose sessions all end before the lookback window (D289)
+PLANTED_SESSION = "S_PLANTED_TEST_LOGIN"
+
+
+def _plant_test_login(delivery: Path) -> None:
+    """Add to a delivery a login, on its last day, by a test customer from an old anonymous id.
+
+    The stitch turns every older session of that id into a test user's: they leave
+    the session facts and the daily session aggregates on days long before the
+    lookback window, which only the rebuild set of stitches can reach.
+    """
+    events = delivery / "web_events.csv"
+    rel = f"read_csv('{events}', all_varchar = true, header = true)"
+    customers = f"read_csv('{delivery / 'shop_customers.csv'}', all_varchar = true, header = true)"
+    con = duckdb.connect()
+    try:
+        test_customer = con.execute(
+            f"select min(customer_id) from {customers} where lower(is_test) = 'true'"
+        ).fetchone()[0]
+        anonymous_id = con.execute(
+            f"select anonymous_id from {rel} group by anonymous_id "
+            "having count(customer_id) = 0 and count(distinct session_id) >= 2 "
+            f"and max(event_at) < '{LAST_DAY - dt.timedelta(days=30)}' order by anonymous_id limit 1"
+        ).fetchone()
+        assert test_customer is not None and anonymous_id is not None, "nothing to plant a test login on"
+        planted = events.with_name("web_events.planted.csv")
+        con.execute(
+            f"copy (select * from {rel} union all "
+            f"select * replace ('E_PLANTED_TEST_LOGIN' as event_id, '{LAST_DAY}T12:00:00Z' as event_at, "
+            f"'{PLANTED_SESSION}' as session_id, '{test_customer}' as customer_id, 'login' as event_name, "
+            "null as product_id, null as order_id) "
+            f"from (select * from {rel} where anonymous_id = ? order by event_at desc limit 1)) "
+            f"to '{planted}' (header true)",
+            [anonymous_id[0]],
+        )
+    finally:
+        con.close()
+    planted.replace(events)
+
+
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(built incrementally over three deliveries, built with a full refresh on the last one)."""
@@ -129,6 +170,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     incremental, refreshed = workdir / "incremental.duckdb", workdir / "refreshed.duckdb"
     first = LAST_DAY - dt.timedelta(days=INCREMENTS)
     deliveries = [_deliver(full, first + dt.timedelta(days=k), workdir) for k in range(INCREMENTS + 1)]
+    _plant_test_login(deliveries[-1])
     # The full refresh on the last delivery runs beside the incremental chain (its
     # own database and target path): the two share nothing, and the machine has 2 cores.
     load, build = _load_and_build_commands(
@@ -265,6 +307,24 @@ def test_days_left_without_rows_upstream_are_deleted(warehouses: tuple[Path, Pat
     finally:
         con.close()
     assert left == dict.fromkeys(DAILY_AGGREGATES, 0)
+
+
+def test_the_planted_test_login_turns_old_sessions_test(warehouses: tuple[Path, Path]) -> None:
+    """The stitch planted in the last delivery reaches sessions long before the lookback
+    window, and in both warehouses they are a test user's and out of the session facts."""
+    for database in warehouses:
+        con = duckdb.connect(str(database), read_only=True)
+        try:
+            old = con.execute(
+                "select count(*), count(*) filter (where is_test_user), "
+                "count(*) filter (where session_id in (select session_id from marts.fct_sessions)) "
+                "from intermediate.int_sessions_sessionized where anonymous_id = ("
+                f"select anonymous_id from intermediate.int_sessions_sessionized where session_id = '{PLANTED_SESSION}'"
+                f") and session_date < date '{LAST_DAY - dt.timedelta(days=30)}'"
+            ).fetchone()
+        finally:
+            con.close()
+        assert old[0] >= 2 and old == (old[0], old[0], 0), (database.name, old)
 
 
 def _dbt_test(database: Path, scope: str, *select: str) -> subprocess.CompletedProcess[str]:

@@ -2,8 +2,10 @@
     accounts left out), with the traffic channel of the session it was placed
     in. Sessions are unique per session_id, so the join cannot fan out.
     Incremental: a run rebuilds the orders int_orders_enriched rebuilds and the
-    orders of the sessions int_sessions_sessionized rebuilds (their traffic
-    channel can change with a late event). -#}
+    orders of the sessions with an event in the lookback window (their traffic
+    channel can change with a late event). A stitch (an old session's id first
+    seen logged in) changes neither the channel nor the campaign an order takes
+    from its session, so those sessions' orders are not rebuilt (D289). -#}
 {{
     config(
         materialized=incremental_materialization(),
@@ -56,7 +58,7 @@ orders as (
                 {{ orders_to_rebuild('raw_orders', 'refunds', incremental_window_start('ordered_date')) }}
             )
             or all_orders.session_id in (
-                {{ web_sessions_to_rebuild('events', incremental_window_start('ordered_date')) }}
+                {{ web_sessions_to_rebuild('events', incremental_window_start('ordered_date'), restitched='none') }}
             )
     {%- endif %}
 

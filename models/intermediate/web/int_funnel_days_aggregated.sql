@@ -1,8 +1,10 @@
 {#- Ordered-funnel counts per session day (reporting time zone), traffic channel
     group, device type and country, over non-test sessions. Counts only: rates
     are computed in funnel_daily from these summed counts, never by averaging.
-    Incremental: a run recomputes every day with a session that
-    int_sessions_sessionized rebuilds (macro web_sessions_to_rebuild), whole. -#}
+    Incremental: a run recomputes, whole, every day with a session that has an
+    event in the lookback window, and the days of the older sessions a stitch
+    turns into a test user's (macro web_sessions_to_rebuild, restitched 'test':
+    no other column read here changes with a stitch, D289). -#}
 {{
     config(
         materialized=incremental_materialization(),
@@ -27,6 +29,13 @@ events as (
 
 ),
 
+customers as (  -- noqa: ST03
+
+    -- read on incremental runs only: which stitches make sessions a test user's
+    select * from {{ ref('stg_shop__customers') }}
+
+),
+
 sessions as (
 
     select all_sessions.*
@@ -36,7 +45,9 @@ sessions as (
                 select rebuilt_sessions.session_date
                 from all_sessions as rebuilt_sessions
                 where rebuilt_sessions.session_id in (
-                        {{ web_sessions_to_rebuild('events', incremental_window_start('session_date')) }}
+                        {{ web_sessions_to_rebuild(
+                            'events', incremental_window_start('session_date'), 'test', 'customers'
+                        ) }}
                     )
             )
     {%- endif %}

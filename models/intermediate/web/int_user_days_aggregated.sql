@@ -95,12 +95,18 @@ web_event_days as (
 
 session_days as (
 
+    -- on an incremental run only the days rebuilt: every row of final is a user's day
+    -- with an event or an order of those days
     select
         user_id,
         session_date as activity_date,
         count(*) as sessions
     from sessions
-    where not is_test_user
+    where
+        not is_test_user
+        {%- if is_incremental() %}
+            and session_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
+        {%- endif %}
     group by user_id, session_date
 
 ),

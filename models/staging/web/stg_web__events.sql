@@ -17,8 +17,15 @@ renamed as (
         cast(product_id as {{ dbt.type_string() }}) as product_id,
         cast(order_id as {{ dbt.type_string() }}) as order_id,
 
-        -- what happened (names outside the known set are kept as they came, lower-cased)
-        lower(trim({{ mask_pii('event_name') }})) as event_name,
+        -- what happened (names outside the known set are kept as they came, lower-cased
+        -- and masked; a known name as it came holds no free text, so it skips the masking)
+        case
+            when event_name in (
+                    'page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart',
+                    'begin_checkout', 'purchase', 'sign_up', 'login'
+                ) then event_name
+            else lower(trim({{ mask_pii('event_name') }}))
+        end as event_name,
         {{ normalise_enum(
             'page_type',
             ['home', 'category', 'product', 'search', 'cart', 'checkout', 'confirmation', 'content', 'other'],
