@@ -35,6 +35,14 @@ all_events as (
 
 ),
 
+event_details as (  -- noqa: ST03
+
+    -- read on full builds only: the landing event's columns, read by event_id from a CTE of
+    -- their own, so that the events kept for the other reads hold none of them (D291)
+    select * from {{ ref('stg_web__events') }}
+
+),
+
 stitched_ids as (
 
     select * from {{ ref('int_anonymous_ids_stitched') }}
@@ -81,7 +89,7 @@ first_events as (
         'country_code',
         surrogate_key(['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'referrer'])
         ~ ' as traffic_source_id',
-    ]) }}
+    ], details='events' if is_incremental() else 'event_details') }}
 
 ),
 
