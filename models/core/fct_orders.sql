@@ -3,7 +3,7 @@
     in. Sessions are unique per session_id, so the join cannot fan out.
     Incremental: a run rebuilds the orders int_orders_enriched rebuilds and the
     orders of the sessions with an event in the lookback window (their traffic
-    channel can change with a late event). A stitch (an old session's id first
+    channel can change with a late event; macro sessions_to_rebuild, D292). A stitch (an old session's id first
     seen logged in) changes neither the channel nor the campaign an order takes
     from its session, so those sessions' orders are not rebuilt (D289). -#}
 {{
@@ -42,9 +42,10 @@ refunds as (
 
 ),
 
-events as (
+session_keys as (  -- noqa: ST03
 
-    select * from {{ ref('stg_web__events') }}
+    -- read on incremental runs only, for the rebuild set (a CTE of its own: D283)
+    select * from {{ ref('int_sessions_sessionized') }}
 
 ),
 
@@ -58,7 +59,7 @@ orders as (
                 {{ orders_to_rebuild('raw_orders', 'refunds', incremental_window_start('ordered_date')) }}
             )
             or all_orders.session_id in (
-                {{ web_sessions_to_rebuild('events', incremental_window_start('ordered_date'), restitched='none') }}
+                {{ sessions_to_rebuild('session_keys', none, incremental_window_start('ordered_date'), 'none') }}
             )
     {%- endif %}
 

@@ -1,6 +1,7 @@
 {#- One row per session of a non-test user: the session facts every traffic
     KPI reads (sessions, bounce, conversion, funnel, dwell). Incremental like
-    int_sessions_sessionized, over the same sessions; the post-hook (in the YAML) drops a
+    int_sessions_sessionized, over the same sessions, found from the sessions
+    (macro sessions_to_rebuild, D292); the post-hook (in the YAML) drops a
     session whose user turned out to be a test user (a later login stitched its
     anonymous id to a test account). -#}
 {{
@@ -21,9 +22,17 @@ all_sessions as (
 
 ),
 
-events as (
+session_keys as (  -- noqa: ST03
 
-    select * from {{ ref('stg_web__events') }}
+    -- read on incremental runs only, for the rebuild set (a CTE of its own: D283)
+    select * from {{ ref('int_sessions_sessionized') }}
+
+),
+
+stitched_ids as (  -- noqa: ST03
+
+    -- read on incremental runs only, for the rebuild set
+    select * from {{ ref('int_anonymous_ids_stitched') }}
 
 ),
 
@@ -33,7 +42,7 @@ sessions as (
     from all_sessions
     {% if is_incremental() -%}
         where all_sessions.session_id in (
-                {{ web_sessions_to_rebuild('events', incremental_window_start('session_date')) }}
+                {{ sessions_to_rebuild('session_keys', 'stitched_ids', incremental_window_start('session_date')) }}
             )
     {%- endif %}
 

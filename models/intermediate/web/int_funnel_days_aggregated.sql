@@ -3,8 +3,8 @@
     are computed in funnel_daily from these summed counts, never by averaging.
     Incremental: a run recomputes, whole, every day with a session that has an
     event in the lookback window, and the days of the older sessions a stitch
-    turns into a test user's (macro web_sessions_to_rebuild, restitched 'test':
-    no other column read here changes with a stitch, D289). -#}
+    can turn into a test user's (macro sessions_to_rebuild, restitched 'test':
+    no other column read here changes with a stitch, D289, D292). -#}
 {{
     config(
         materialized=incremental_materialization(),
@@ -23,16 +23,17 @@ all_sessions as (
 
 ),
 
-events as (
+session_keys as (  -- noqa: ST03
 
-    select * from {{ ref('stg_web__events') }}
+    -- read on incremental runs only, for the rebuild set (a CTE of its own: D283)
+    select * from {{ ref('int_sessions_sessionized') }}
 
 ),
 
-customers as (  -- noqa: ST03
+stitched_ids as (  -- noqa: ST03
 
-    -- read on incremental runs only: which stitches make sessions a test user's
-    select * from {{ ref('stg_shop__customers') }}
+    -- read on incremental runs only: which stitches can make sessions a test user's
+    select * from {{ ref('int_anonymous_ids_stitched') }}
 
 ),
 
@@ -43,10 +44,10 @@ sessions as (
     {% if is_incremental() -%}
         where all_sessions.session_date in (
                 select rebuilt_sessions.session_date
-                from all_sessions as rebuilt_sessions
+                from session_keys as rebuilt_sessions
                 where rebuilt_sessions.session_id in (
-                        {{ web_sessions_to_rebuild(
-                            'events', incremental_window_start('session_date'), 'test', 'customers'
+                        {{ sessions_to_rebuild(
+                            'session_keys', 'stitched_ids', incremental_window_start('session_date'), 'test'
                         ) }}
                     )
             )
