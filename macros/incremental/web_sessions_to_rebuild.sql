@@ -6,47 +6,31 @@
     login wins), so only ids first seen logged in inside the window can have
     their whole history changed (D196).
 
-    restitched says which of those older sessions a model needs (D289):
-    - 'every': all of them; the model's rows depend on who the user is
-      (sessions, user days).
-    - 'test': only those of ids seen logged in as a test customer (customers:
-      the CTE with customer_id and is_test), the only way a stitch changes a
-      session that is not read for its user: the session becomes a test user's
-      and leaves the facts (daily aggregates of sessions).
+    restitched says whether a model needs those older sessions (D289):
+    - 'every': all of them; a stitch changes a session's user and customer, and
+      whether it is a test user's (sessions, user days, daily aggregates of
+      sessions).
     - 'none': none; the model reads no column a stitch changes (the traffic
-      channel of an order's session). -#}
-{% macro web_sessions_to_rebuild(events, window_start, restitched='every', customers=none) -%}
-    {%- if restitched not in ('every', 'test', 'none') -%}
+      channel and campaign of an order's session). -#}
+{% macro web_sessions_to_rebuild(events, window_start, restitched='every') -%}
+    {%- if restitched not in ('every', 'none') -%}
         {{ exceptions.raise_compiler_error(
-            "web_sessions_to_rebuild: restitched = '" ~ restitched ~ "' is not 'every', 'test' or 'none'"
-        ) }}
-    {%- endif -%}
-    {%- if restitched == 'test' and customers is none -%}
-        {{ exceptions.raise_compiler_error(
-            "web_sessions_to_rebuild: restitched = 'test' needs customers (the CTE with customer_id and is_test)"
+            "web_sessions_to_rebuild: restitched = '" ~ restitched ~ "' is not 'every' or 'none'"
         ) }}
     {%- endif -%}
     select window_events.session_id
     from {{ events }} as window_events
     where window_events.event_date >= {{ window_start }}
-    {%- if restitched != 'none' %}
+    {%- if restitched == 'every' %}
         union
         select restitched_events.session_id
         from {{ events }} as restitched_events
         where restitched_events.anonymous_id in (
             select login_events.anonymous_id
             from {{ events }} as login_events
-            {%- if restitched == 'test' %}
-                left join {{ customers }} as login_customers
-                    on login_events.customer_id = login_customers.customer_id
-            {%- endif %}
             where login_events.customer_id is not null
             group by login_events.anonymous_id
-            having
-                min(login_events.event_date) >= {{ window_start }}
-                {%- if restitched == 'test' %}
-                    and max(case when login_customers.is_test then 1 else 0 end) = 1
-                {%- endif %}
+            having min(login_events.event_date) >= {{ window_start }}
         )
     {%- endif %}
 {%- endmacro %}

@@ -1,10 +1,9 @@
 {#- Ordered-funnel counts per session day (reporting time zone), traffic channel
     group, device type and country, over non-test sessions. Counts only: rates
     are computed in funnel_daily from these summed counts, never by averaging.
-    Incremental: a run recomputes, whole, every day with a session that has an
-    event in the lookback window, and the days of the older sessions a stitch
-    can turn into a test user's (macro sessions_to_rebuild, restitched 'test':
-    no other column read here changes with a stitch, D289, D292). -#}
+    Incremental: a run recomputes, whole, every day with a session that
+    int_sessions_sessionized rebuilds, found from the sessions (macro
+    sessions_to_rebuild, D292). -#}
 {{
     config(
         materialized=incremental_materialization(),
@@ -32,7 +31,7 @@ session_keys as (  -- noqa: ST03
 
 stitched_ids as (  -- noqa: ST03
 
-    -- read on incremental runs only: which stitches can make sessions a test user's
+    -- read on incremental runs only, for the rebuild set
     select * from {{ ref('int_anonymous_ids_stitched') }}
 
 ),
@@ -46,9 +45,7 @@ sessions as (
                 select rebuilt_sessions.session_date
                 from session_keys as rebuilt_sessions
                 where rebuilt_sessions.session_id in (
-                        {{ sessions_to_rebuild(
-                            'session_keys', 'stitched_ids', incremental_window_start('session_date'), 'test'
-                        ) }}
+                        {{ sessions_to_rebuild('session_keys', 'stitched_ids', incremental_window_start('session_date')) }}
                     )
             )
     {%- endif %}

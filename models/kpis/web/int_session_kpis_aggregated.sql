@@ -8,12 +8,11 @@
     dwell time) are dated by their session's day and cut by dwell bucket and
     device: a view converts when its product is in an order placed in the same
     session. Incremental: a run recomputes, whole, every day with an event of a
-    session that has an event in the lookback window or that a stitch turns
-    into a test user's (macro web_days_to_rebuild, restitched 'test': no other
-    column read here changes with a stitch, D289), and the day of every session
-    with an order placed inside the lookback window (an order can arrive after
-    its session's events). The rebuild set reads the events' keys through a CTE
-    of its own, so the events are not materialised whole for it (D283). -#}
+    session that fct_sessions rebuilds (macro web_days_to_rebuild) and the day
+    of every session with an order placed inside the lookback window (an order
+    can arrive after its session's events). The rebuild set reads the events'
+    keys through a CTE of its own, so the events are not materialised whole for
+    it (D283). -#}
 {{
     config(
         materialized=incremental_materialization(),
@@ -64,12 +63,6 @@ event_keys as (  -- noqa: ST03
 
 ),
 
-customers as (  -- noqa: ST03
-
-    -- read on incremental runs only: which stitches make sessions a test user's
-    select * from {{ ref('stg_shop__customers') }}
-
-),
 
 orders as (
 
@@ -86,7 +79,7 @@ order_items as (
 {% if is_incremental() -%}
     days_to_rebuild as (
 
-        {{ web_days_to_rebuild('event_keys', incremental_window_start('date_day'), 'test', 'customers') }}
+        {{ web_days_to_rebuild('event_keys', incremental_window_start('date_day')) }}
         union
         select ordering_sessions.session_date as rebuilt_date
         from all_sessions as ordering_sessions
