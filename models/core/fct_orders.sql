@@ -3,9 +3,10 @@
     in. Sessions are unique per session_id, so the join cannot fan out.
     Incremental: a run rebuilds the orders int_orders_enriched rebuilds and the
     orders of the sessions with an event in the lookback window (their traffic
-    channel can change with a late event; macro sessions_to_rebuild, D292). A stitch (an old session's id first
-    seen logged in) changes neither the channel nor the campaign an order takes
-    from its session, so those sessions' orders are not rebuilt (D289). -#}
+    channel can change with a late event; macro sessions_to_rebuild, D292). A
+    stitch (an old session's id first seen logged in) changes neither the
+    channel nor the campaign an order takes from its session, so those
+    sessions' orders are not rebuilt (D289). -#}
 {{
     config(
         materialized=incremental_materialization(),

@@ -63,7 +63,6 @@ event_keys as (  -- noqa: ST03
 
 ),
 
-
 orders as (
 
     select * from {{ ref('fct_orders') }}
