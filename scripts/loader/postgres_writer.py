@@ -93,7 +93,11 @@ def _write_postgres(
                 started = time.perf_counter()
                 target = f"{raw}.{_ident(spec.name)}"
                 descriptions = {c.name: c.description for c in spec.stored_columns}
-                cur.execute(tables.table_ddl(target, tables.column_ddl(spec), spec.description, descriptions))
+                cur.execute(
+                    tables.table_ddl(
+                        target, tables.column_ddl(spec), spec.description, descriptions, cascade=True
+                    )
+                )
                 source = staged.get(spec.name)
                 if source is not None:
                     names = [c.name for c in spec.stored_columns]
@@ -107,7 +111,9 @@ def _write_postgres(
 
             rejected = f"{rej}.{_ident(REJECTED_ROWS_TABLE)}"
             cur.execute(
-                tables.table_ddl(rejected, REJECTED_ROWS_DDL, REJECTED_ROWS_COMMENT, REJECTED_ROWS_COLUMNS)
+                tables.table_ddl(
+                    rejected, REJECTED_ROWS_DDL, REJECTED_ROWS_COMMENT, REJECTED_ROWS_COLUMNS, cascade=True
+                )
             )
             copy_in(
                 cur,
@@ -117,7 +123,9 @@ def _write_postgres(
             )
             columns = f"{rej}.{_ident(LOAD_COLUMNS_TABLE)}"
             cur.execute(
-                tables.table_ddl(columns, LOAD_COLUMNS_DDL, LOAD_COLUMNS_COMMENT, LOAD_COLUMNS_COLUMNS)
+                tables.table_ddl(
+                    columns, LOAD_COLUMNS_DDL, LOAD_COLUMNS_COMMENT, LOAD_COLUMNS_COLUMNS, cascade=True
+                )
             )
             copy_in(
                 cur,
@@ -127,7 +135,9 @@ def _write_postgres(
             )
             summary = f"{rej}.{_ident(LOAD_SUMMARY_TABLE)}"
             cur.execute(
-                tables.table_ddl(summary, LOAD_SUMMARY_DDL, LOAD_SUMMARY_COMMENT, LOAD_SUMMARY_COLUMNS)
+                tables.table_ddl(
+                    summary, LOAD_SUMMARY_DDL, LOAD_SUMMARY_COMMENT, LOAD_SUMMARY_COLUMNS, cascade=True
+                )
             )
             cur.executemany(
                 f"INSERT INTO {summary} VALUES (%s, %s, %s, %s, %s, %s, %s)",

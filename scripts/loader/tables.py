@@ -73,10 +73,16 @@ LOAD_SUMMARY_COLUMNS = {
 }
 
 
-def table_ddl(target: str, columns: str, description: str, column_descriptions: dict[str, str]) -> str:
-    """Statements replacing one table, with its comments (one batch: fewer round trips)."""
+def table_ddl(
+    target: str, columns: str, description: str, column_descriptions: dict[str, str], cascade: bool = False
+) -> str:
+    """Statements replacing one table, with its comments (one batch: fewer round trips).
+
+    cascade: drop the views that read the table with it (PostgreSQL refuses to drop a
+    table the dbt staging views read; the dbt build after the load recreates them).
+    """
     statements = [
-        f"DROP TABLE IF EXISTS {target}",
+        f"DROP TABLE IF EXISTS {target}{' CASCADE' if cascade else ''}",
         f"CREATE TABLE {target} ({columns})",
         f"COMMENT ON TABLE {target} IS {_lit(description)}",
     ]
