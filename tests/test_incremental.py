@@ -125,40 +125,165 @@ def _plant_emptied_days(database: Path) -> None:
 PLANTED_SESSION = "S_PLANTED_TEST_LOGIN"
 
 
-def _plant_test_login(delivery: Path) -> None:
+def _events_and_customers(con: duckdb.DuckDBPyConnection, delivery: Path) -> tuple[str, str, str]:
+    """(the delivery's events as a relation, a test customer, a real customer)."""
+    customers = f"read_csv('{delivery / 'shop_customers.csv'}', all_varchar = true, header = true)"
+    test_customer, real_customer = con.execute(
+        f"select min(customer_id) filter (where lower(is_test) = 'true'), "
+        f"min(customer_id) filter (where lower(is_test) = 'false') from {customers}"
+    ).fetchone()
+    assert test_customer is not None and real_customer is not None, "no test or no real customer"
+    return (
+        f"read_csv('{delivery / 'web_events.csv'}', all_varchar = true, header = true)",
+        test_customer,
+        real_customer,
+    )
+
+
+def _add_events(con: duckdb.DuckDBPyConnection, delivery: Path, rel: str, selects: list[str]) -> None:
+    """Rewrite the delivery's web_events.csv with the rows of the given selects added."""
+    events = delivery / "web_events.csv"
+    target = events.with_name("web_events.planted.csv")
+    con.execute(
+        f"copy (select * from {rel} union all {' union all '.join(selects)}) to '{target}' (header true)"
+    )
+    target.replace(events)
+
+
+def _login(rel: str, template_session: str, event_id: str, customer_id: str, **replaced: str) -> str:
+    """A login event copied from a session's last event, with other columns replaced as given."""
+    columns = {"event_id": event_id, "customer_id": customer_id, "event_name": "login", **replaced}
+    values = ", ".join(f"'{value}' as {column}" for column, value in columns.items())
+    return (
+        f"select * replace ({values}, null as product_id, null as order_id) "
+        f"from (select * from {rel} where session_id = '{template_session}' order by event_at desc limit 1)"
+    )
+
+
+def _plant_test_login(delivery: Path) -> str:
     """Add to a delivery a login, on its last day, by a test customer from an old anonymous id.
 
     The stitch turns every older session of that id into a test user's: they leave
     the session facts and the daily session aggregates on days long before the
-    lookback window, which only the rebuild set of stitches can reach.
+    lookback window, which only the rebuild set of stitches can reach. Returns the id.
     """
-    events = delivery / "web_events.csv"
-    rel = f"read_csv('{events}', all_varchar = true, header = true)"
-    customers = f"read_csv('{delivery / 'shop_customers.csv'}', all_varchar = true, header = true)"
     con = duckdb.connect()
     try:
-        test_customer = con.execute(
-            f"select min(customer_id) from {customers} where lower(is_test) = 'true'"
-        ).fetchone()[0]
-        anonymous_id = con.execute(
-            f"select anonymous_id from {rel} group by anonymous_id "
+        rel, test_customer, _ = _events_and_customers(con, delivery)
+        row = con.execute(
+            f"select anonymous_id, arg_max(session_id, event_at) from {rel} group by anonymous_id "
             "having count(customer_id) = 0 and count(distinct session_id) >= 2 "
             f"and max(event_at) < '{LAST_DAY - dt.timedelta(days=30)}' order by anonymous_id limit 1"
         ).fetchone()
-        assert test_customer is not None and anonymous_id is not None, "nothing to plant a test login on"
-        planted = events.with_name("web_events.planted.csv")
-        con.execute(
-            f"copy (select * from {rel} union all "
-            f"select * replace ('E_PLANTED_TEST_LOGIN' as event_id, '{LAST_DAY}T12:00:00Z' as event_at, "
-            f"'{PLANTED_SESSION}' as session_id, '{test_customer}' as customer_id, 'login' as event_name, "
-            "null as product_id, null as order_id) "
-            f"from (select * from {rel} where anonymous_id = ? order by event_at desc limit 1)) "
-            f"to '{planted}' (header true)",
-            [anonymous_id[0]],
+        assert row is not None, "nothing to plant a test login on"
+        anonymous_id, last_session = row
+        login = _login(
+            rel,
+            last_session,
+            "E_PLANTED_TEST_LOGIN",
+            test_customer,
+            event_at=f"{LAST_DAY}T12:00:00Z",
+            session_id=PLANTED_SESSION,
         )
+        _add_events(con, delivery, rel, [login])
     finally:
         con.close()
-    planted.replace(events)
+    return anonymous_id
+
+
+# Stitches the lookback window can reverse (D41, D196, D293, D294), planted in the deliveries:
+# - reversed: an old session of an id never seen logged in holds a login by another id as a
+#   test customer in every delivery, so it is a test user's; the last delivery adds its own
+#   id's first login, as a real customer, which makes it a real user's again;
+# - late: an id never seen logged in logs in on the second delivery's last day, and the last
+#   delivery brings a login by it dated a day earlier, as another customer, which wins (the
+#   first login stitches) and moves all its old sessions; once from a test customer to a real
+#   one, once the other way.
+OTHER_ID_LOGIN = "E_PLANTED_OTHER_ID_LOGIN"
+LATE_IDS = {
+    "late_test_first": (True, "E_PLANTED_LATE_TEST_FIRST"),
+    "late_real_first": (False, "E_PLANTED_LATE_REAL_FIRST"),
+}
+
+
+def _old_sessions_of_ids_never_logged_in(
+    con: duckdb.DuckDBPyConnection, rel: str, count: int, skip: str
+) -> list[tuple[str, str]]:
+    """(anonymous id, its earliest session with two event times), for ids all of whose events
+    are a month before the last day and never logged in."""
+    rows = con.execute(
+        f"select anonymous_id, min(session_id) from {rel} "
+        "where anonymous_id in ("
+        f"  select anonymous_id from {rel} group by anonymous_id "
+        f"  having count(customer_id) = 0 and max(event_at) < '{LAST_DAY - dt.timedelta(days=30)}'"
+        ") and anonymous_id <> ? "
+        "and session_id in ("
+        f"  select session_id from {rel} group by session_id "
+        "  having count(distinct event_at) >= 2 and count(distinct anonymous_id) = 1"
+        f") group by anonymous_id order by anonymous_id limit {count}",
+        [skip],
+    ).fetchall()
+    assert len(rows) == count, "not enough old sessions to plant stitches on"
+    return [(row[0], row[1]) for row in rows]
+
+
+def _plant_stitches(deliveries: list[Path], skip_id: str) -> None:
+    """Plant the reversed and the late stitches (the tests find them by their event ids).
+
+    skip_id: the id _plant_test_login used. A login copied into an old session keeps its
+    time (the session's first event, and with it the session's id, stay as they were).
+    """
+    cases: dict[str, tuple[str, str]] = {}
+    for index, delivery in enumerate(deliveries):
+        con = duckdb.connect()
+        try:
+            rel, test_customer, real_customer = _events_and_customers(con, delivery)
+            if not cases:  # the same ids in every delivery (their old events never change)
+                picked = _old_sessions_of_ids_never_logged_in(con, rel, 1 + len(LATE_IDS), skip_id)
+                cases = dict(zip(["reversed", *LATE_IDS], picked, strict=True))
+            last = delivery == deliveries[-1]
+            _, reversed_session = cases["reversed"]
+            planted = [
+                _login(
+                    rel, reversed_session, OTHER_ID_LOGIN, test_customer, anonymous_id="A_PLANTED_OTHER_ID"
+                )
+            ]
+            if last:
+                planted.append(
+                    _login(
+                        rel,
+                        reversed_session,
+                        "E_PLANTED_REAL_LOGIN",
+                        real_customer,
+                        event_at=f"{LAST_DAY}T13:00:00Z",
+                        session_id="S_PLANTED_REAL_LOGIN",
+                    )
+                )
+            for case, (test_first, event_id) in LATE_IDS.items():
+                _, session_id = cases[case]
+                first, late = (test_customer, real_customer) if test_first else (real_customer, test_customer)
+                if index >= 1:  # from the second delivery on: the login that stitches first
+                    day = LAST_DAY - dt.timedelta(days=INCREMENTS - 1)
+                    planted.append(
+                        _login(
+                            rel, session_id, event_id, first, event_at=f"{day}T10:00:00Z", session_id=event_id
+                        )
+                    )
+                if last:  # and the earlier login, delivered late: it wins
+                    day = LAST_DAY - dt.timedelta(days=INCREMENTS)
+                    planted.append(
+                        _login(
+                            rel,
+                            session_id,
+                            event_id + "_LATE",
+                            late,
+                            event_at=f"{day}T10:00:00Z",
+                            session_id=event_id + "_LATE",
+                        )
+                    )
+            _add_events(con, delivery, rel, planted)
+        finally:
+            con.close()
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +295,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     incremental, refreshed = workdir / "incremental.duckdb", workdir / "refreshed.duckdb"
     first = LAST_DAY - dt.timedelta(days=INCREMENTS)
     deliveries = [_deliver(full, first + dt.timedelta(days=k), workdir) for k in range(INCREMENTS + 1)]
-    _plant_test_login(deliveries[-1])
+    _plant_stitches(deliveries, _plant_test_login(deliveries[-1]))
     # The full refresh on the last delivery runs beside the incremental chain (its
     # own database and target path): the two share nothing, and the machine has 2 cores.
     load, build = _load_and_build_commands(
@@ -309,22 +434,75 @@ def test_days_left_without_rows_upstream_are_deleted(warehouses: tuple[Path, Pat
     assert left == dict.fromkeys(DAILY_AGGREGATES, 0)
 
 
+def _rows(database: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def test_the_planted_test_login_turns_old_sessions_test(warehouses: tuple[Path, Path]) -> None:
     """The stitch planted in the last delivery reaches sessions long before the lookback
     window, and in both warehouses they are a test user's and out of the session facts."""
     for database in warehouses:
-        con = duckdb.connect(str(database), read_only=True)
-        try:
-            old = con.execute(
-                "select count(*), count(*) filter (where is_test_user), "
-                "count(*) filter (where session_id in (select session_id from marts.fct_sessions)) "
-                "from intermediate.int_sessions_sessionized where anonymous_id = ("
-                f"select anonymous_id from intermediate.int_sessions_sessionized where session_id = '{PLANTED_SESSION}'"
-                f") and session_date < date '{LAST_DAY - dt.timedelta(days=30)}'"
-            ).fetchone()
-        finally:
-            con.close()
+        [old] = _rows(
+            database,
+            "select count(*), count(*) filter (where is_test_user), "
+            "count(*) filter (where session_id in (select session_id from marts.fct_sessions)) "
+            "from intermediate.int_sessions_sessionized where anonymous_id = ("
+            f"select anonymous_id from intermediate.int_sessions_sessionized where session_id = '{PLANTED_SESSION}'"
+            f") and session_date < date '{LAST_DAY - dt.timedelta(days=30)}'",
+        )
         assert old[0] >= 2 and old == (old[0], old[0], 0), (database.name, old)
+
+
+def test_the_planted_reversed_login_makes_an_old_session_real_again(warehouses: tuple[Path, Path]) -> None:
+    """The old session that held another id's login as a test customer is a real user's
+    session after its own id's first login, in both warehouses, on a day long before
+    the lookback window (the equivalence tests compare every aggregate of it)."""
+    for database in warehouses:
+        planted = _rows(
+            database,
+            "select s.session_id, s.is_test_user, s.session_date, "
+            "s.session_id in (select session_id from marts.fct_sessions), "
+            "(select is_test from staging.stg_shop__customers where customer_id = e.customer_id) "
+            "from staging.stg_web__events as e "
+            "inner join intermediate.int_sessions_sessionized as s on e.session_id = s.session_id "
+            f"where e.event_id = '{OTHER_ID_LOGIN}'",
+        )
+        assert len(planted) == 1, (database.name, planted)
+        _, is_test_user, session_date, in_facts, login_is_test = planted[0]
+        assert login_is_test and not is_test_user and in_facts, (database.name, planted)
+        assert session_date < LAST_DAY - dt.timedelta(days=30), (database.name, planted)
+
+
+def test_the_planted_late_logins_move_old_sessions(warehouses: tuple[Path, Path]) -> None:
+    """An earlier login delivered late wins the stitch: the id's old sessions, long before
+    the lookback window, move to its customer in both warehouses, from a test customer to a
+    real one and the other way (the equivalence tests compare every aggregate of them)."""
+    month_ago = LAST_DAY - dt.timedelta(days=30)
+    for database in warehouses:
+        for case, (test_first, event_id) in LATE_IDS.items():
+            [row] = _rows(
+                database,
+                "select count(*), count(*) filter (where is_test_user), "
+                "count(*) filter (where session_id in (select session_id from marts.fct_sessions)), "
+                "min(customer_id), max(customer_id), "
+                f"(select customer_id from staging.stg_web__events where event_id = '{event_id}_LATE') "
+                "from intermediate.int_sessions_sessionized where anonymous_id = ("
+                f"select anonymous_id from staging.stg_web__events where event_id = '{event_id}'"
+                f") and session_date < date '{month_ago}'",
+            )
+            sessions, test_sessions, in_facts, first_customer, last_customer, late_customer = row
+            assert sessions >= 1 and first_customer == last_customer == late_customer, (
+                database.name,
+                case,
+                row,
+            )
+            # test first: the late login is a real customer's, so the sessions are real now
+            expected = (0, sessions) if test_first else (sessions, 0)
+            assert (test_sessions, in_facts) == expected, (database.name, case, row)
 
 
 def _dbt_test(database: Path, scope: str, *select: str) -> subprocess.CompletedProcess[str]:

@@ -1,9 +1,10 @@
 {#- Ordered-funnel counts per session day (reporting time zone), traffic channel
     group, device type and country, over non-test sessions. Counts only: rates
     are computed in funnel_daily from these summed counts, never by averaging.
-    Incremental: a run recomputes, whole, every day with a session that
-    int_sessions_sessionized rebuilds, found from the sessions (macro
-    sessions_to_rebuild, D292). -#}
+    Incremental: a run recomputes, whole, every day with a session that has an
+    event in the lookback window, and the days of the older sessions whose test
+    flag a stitch can change (macro sessions_to_rebuild, restitched 'test': no
+    other column read here changes with a stitch, D292, D293). -#}
 {{
     config(
         materialized=incremental_materialization(),
@@ -36,6 +37,34 @@ stitched_ids as (  -- noqa: ST03
 
 ),
 
+login_events as (  -- noqa: ST03
+
+    -- read on incremental runs only: logins that can make a session a test user's
+    select * from {{ ref('stg_web__events') }}
+
+),
+
+customers as (  -- noqa: ST03
+
+    -- read on incremental runs only: which customers are test accounts
+    select * from {{ ref('stg_shop__customers') }}
+
+),
+
+{% if is_incremental() -%}
+    test_logins as (
+
+        select
+            test_login_events.session_id,
+            test_login_events.anonymous_id
+        from login_events as test_login_events
+        inner join customers as test_customers
+            on test_login_events.customer_id = test_customers.customer_id
+        where test_customers.is_test
+
+    ),
+{%- endif %}
+
 sessions as (
 
     select all_sessions.*
@@ -45,7 +74,10 @@ sessions as (
                 select rebuilt_sessions.session_date
                 from session_keys as rebuilt_sessions
                 where rebuilt_sessions.session_id in (
-                        {{ sessions_to_rebuild('session_keys', 'stitched_ids', incremental_window_start('session_date')) }}
+                        {{ sessions_to_rebuild(
+                            'session_keys', 'stitched_ids', incremental_window_start('session_date'),
+                            'test', 'test_logins'
+                        ) }}
                     )
             )
     {%- endif %}

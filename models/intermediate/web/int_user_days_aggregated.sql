@@ -4,15 +4,18 @@
     midnight makes its user active on both days); sessions are counted on the day
     they start. Orders count for their customer (any status; guest orders have
     no user). Test users and everything they did are left out. Incremental: a
-    run recomputes, whole, every day with an event of a session that
-    int_sessions_sessionized rebuilds (a login can move an old session to
-    another user), a rebuilt session's start, or an order placed in the
-    lookback window. -#}
+    run recomputes, whole, every day of the lookback window, and before it only
+    the (user, day) pairs of the sessions int_sessions_sessionized rebuilds (a
+    login can move an old session to another user): a pre-hook deletes those
+    pairs, so that one left without activity goes too, and the strategy
+    window_delete_insert replaces the window's days whole and only inserts the
+    pairs, whose days keep their other rows (macros user_days_to_rebuild,
+    delete_user_days_to_rebuild; D294). -#}
 {{
     config(
         materialized=incremental_materialization(),
         meta={'rebuilt_rows_date_column': 'activity_date'},
-        incremental_strategy='delete+insert',
+        incremental_strategy='window_delete_insert',
         unique_key='activity_date',
         on_schema_change='fail',
     )
@@ -33,6 +36,27 @@ sessions as (
 
 ),
 
+session_keys as (  -- noqa: ST03
+
+    -- read on incremental runs only, for the rebuild set (a CTE of its own: D283)
+    select * from {{ ref('int_sessions_sessionized') }}
+
+),
+
+stitched_ids as (  -- noqa: ST03
+
+    -- read on incremental runs only, for the rebuild set
+    select * from {{ ref('int_anonymous_ids_stitched') }}
+
+),
+
+event_keys as (  -- noqa: ST03
+
+    -- read on incremental runs only, for the rebuild set
+    select * from {{ ref('stg_web__events') }}
+
+),
+
 all_orders as (
 
     select * from {{ ref('stg_shop__orders') }}
@@ -46,14 +70,19 @@ customers as (
 ),
 
 {% if is_incremental() -%}
-    days_to_rebuild as (
+    pairs_to_rebuild as (
 
-        -- a session's start day is one of its event days
-        {{ web_days_to_rebuild('all_events', incremental_window_start('activity_date')) }}
-        union
-        select day_orders.ordered_date as rebuilt_date
-        from all_orders as day_orders
-        where day_orders.ordered_date >= {{ incremental_window_start('activity_date') }}
+        -- before the window: the pairs the pre-hook deleted (the same macro)
+        {{ user_days_to_rebuild('session_keys', 'stitched_ids', 'event_keys', incremental_window_start('activity_date')) }}
+
+    ),
+
+    pair_sessions as (
+
+        -- every session of those users: a pair's day may hold sessions the run did not rebuild
+        select session_keys.session_id
+        from session_keys
+        where session_keys.user_id in (select pairs_to_rebuild.user_id from pairs_to_rebuild)
 
     ),
 {%- endif %}
@@ -63,7 +92,12 @@ events as (
     select all_events.*
     from all_events
     {% if is_incremental() -%}
-        where all_events.event_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
+        where
+            all_events.event_date >= {{ incremental_window_start('activity_date') }}
+            or (
+                all_events.session_id in (select pair_sessions.session_id from pair_sessions)
+                and all_events.event_date in (select pairs_to_rebuild.activity_date from pairs_to_rebuild)
+            )
     {%- endif %}
 
 ),
@@ -73,7 +107,9 @@ orders as (
     select all_orders.*
     from all_orders
     {% if is_incremental() -%}
-        where all_orders.ordered_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
+        where
+            all_orders.ordered_date >= {{ incremental_window_start('activity_date') }}
+            or all_orders.customer_id in (select pairs_to_rebuild.user_id from pairs_to_rebuild)
     {%- endif %}
 
 ),
@@ -95,8 +131,8 @@ web_event_days as (
 
 session_days as (
 
-    -- on an incremental run only the days rebuilt: every row of final is a user's day
-    -- with an event or an order of those days
+    -- on an incremental run only the sessions of the window's days and of the users
+    -- of the pairs rebuilt; final keeps only those days and pairs
     select
         user_id,
         session_date as activity_date,
@@ -105,7 +141,10 @@ session_days as (
     where
         not is_test_user
         {%- if is_incremental() %}
-            and session_date in (select days_to_rebuild.rebuilt_date from days_to_rebuild)
+            and (
+                session_date >= {{ incremental_window_start('activity_date') }}
+                or session_id in (select pair_sessions.session_id from pair_sessions)
+            )
         {%- endif %}
     group by user_id, session_date
 
@@ -167,6 +206,18 @@ final as (
         on
             user_days.user_id = order_days.user_id
             and user_days.activity_date = order_days.activity_date
+    {%- if is_incremental() %}
+        -- the window's days whole, and before it exactly the pairs the pre-hook deleted
+        where
+            user_days.activity_date >= {{ incremental_window_start('activity_date') }}
+            or exists (
+                select 1
+                from pairs_to_rebuild
+                where
+                    pairs_to_rebuild.user_id = user_days.user_id
+                    and pairs_to_rebuild.activity_date = user_days.activity_date
+            )
+    {%- endif %}
 
 )
 

@@ -8,9 +8,11 @@
     dwell time) are dated by their session's day and cut by dwell bucket and
     device: a view converts when its product is in an order placed in the same
     session. Incremental: a run recomputes, whole, every day with an event of a
-    session that fct_sessions rebuilds (macro web_days_to_rebuild) and the day
-    of every session with an order placed inside the lookback window (an order
-    can arrive after its session's events). The rebuild set reads the events'
+    session that has an event in the lookback window or whose test flag a
+    stitch can change (macro web_days_to_rebuild, restitched 'test': no other
+    column read here changes with a stitch, D289, D293), and the day of every
+    session with an order placed inside the lookback window (an order can
+    arrive after its session's events). The rebuild set reads the events'
     keys through a CTE of its own, so the events are not materialised whole for
     it (D283). -#}
 {{
@@ -63,6 +65,13 @@ event_keys as (  -- noqa: ST03
 
 ),
 
+customers as (  -- noqa: ST03
+
+    -- read on incremental runs only: which customers are test accounts
+    select * from {{ ref('stg_shop__customers') }}
+
+),
+
 orders as (
 
     select * from {{ ref('fct_orders') }}
@@ -76,9 +85,21 @@ order_items as (
 ),
 
 {% if is_incremental() -%}
+    test_logins as (
+
+        select
+            test_login_events.session_id,
+            test_login_events.anonymous_id
+        from event_keys as test_login_events
+        inner join customers as test_customers
+            on test_login_events.customer_id = test_customers.customer_id
+        where test_customers.is_test
+
+    ),
+
     days_to_rebuild as (
 
-        {{ web_days_to_rebuild('event_keys', incremental_window_start('date_day')) }}
+        {{ web_days_to_rebuild('event_keys', incremental_window_start('date_day'), 'test', 'test_logins') }}
         union
         select ordering_sessions.session_date as rebuilt_date
         from all_sessions as ordering_sessions
