@@ -38,7 +38,8 @@ byte copy of the published warehouse instead of an empty file, so the
 incremental models add the new days; everything else is the same, publish
 included. At the end it prints the effective settings, where the warehouse file, the docs
 and the dashboard are, the rows per raw table, what dbt built, the data
-coverage (marts.data_coverage, marts.kpi_coverage), the headline KPIs and how
+coverage (marts.data_coverage, marts.kpi_coverage), the unresolved references
+(marts.data_references), the headline KPIs and how
 long each step took.
 
 The parts live in ``scripts/pipeline/``: ``settings`` (options, dbt vars, the step
@@ -99,6 +100,8 @@ from scripts.pipeline.summary import (
     headline_lines,
     raw_row_counts,
     read_coverage,
+    reference_lines,
+    unresolved_references,
 )
 
 
@@ -336,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"dbt {kind + 's':<11}: {summary}")
     coverage, why_not = read_coverage(args.warehouse)
     lines += coverage_lines(coverage, why_not, settings["history_complete"])
+    lines += reference_lines(unresolved_references(args.warehouse))
     not_computable = {k["kpi_id"] for k in coverage.not_computable} if coverage is not None else set()
     month, kpis = headline_kpis(args.warehouse)
     lines += headline_lines(month, kpis, not_computable)

@@ -286,6 +286,25 @@ def _plant_stitches(deliveries: list[Path], skip_id: str) -> None:
             con.close()
 
 
+PLANTED_LATER_ORDER = "O_PLANTED_NEXT_DELIVERY"
+
+
+def _plant_purchase_of_a_later_order(delivery: Path) -> None:
+    """Add to the last delivery a purchase event, on its last day, of an order the delivery does
+    not hold yet: the tracker's export is cut later than the shop's (contract data, D296)."""
+    con = duckdb.connect()
+    try:
+        rel, _, _ = _events_and_customers(con, delivery)
+        purchase = (
+            f"select * replace ('E_PLANTED_PURCHASE' as event_id, 'purchase' as event_name, "
+            f"'{PLANTED_LATER_ORDER}' as order_id, null as product_id) "
+            f"from (select * from {rel} where event_at >= '{LAST_DAY}' order by event_at desc, event_id limit 1)"
+        )
+        _add_events(con, delivery, rel, [purchase])
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(built incrementally over three deliveries, built with a full refresh on the last one)."""
@@ -296,6 +315,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     first = LAST_DAY - dt.timedelta(days=INCREMENTS)
     deliveries = [_deliver(full, first + dt.timedelta(days=k), workdir) for k in range(INCREMENTS + 1)]
     _plant_stitches(deliveries, _plant_test_login(deliveries[-1]))
+    _plant_purchase_of_a_later_order(deliveries[-1])
     # The full refresh on the last delivery runs beside the incremental chain (its
     # own database and target path): the two share nothing, and the machine has 2 cores.
     load, build = _load_and_build_commands(
@@ -440,6 +460,51 @@ def _rows(database: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def test_references_a_cut_delivery_leaves_unresolved_are_counted_not_warned(
+    warehouses: tuple[Path, Path],
+) -> None:
+    """marts.data_references counts, per referring raw column, the loaded rows whose value names
+    no row of the referred raw table, recounted here from the raw tables (D296). A delivery cut
+    at a day boundary holds purchase events of orders that arrive the next day: contract data,
+    counted there and never a build warning."""
+    _, refreshed = warehouses
+    mart = {
+        row[0]: row[1:]
+        for row in _rows(
+            refreshed,
+            "select raw_input, refers_to_table, refers_to_column, checked_rows, unresolved_rows, "
+            "unresolved_keys, example_unresolved_key from marts.data_references",
+        )
+    }
+    assert len(mart) == 12, sorted(mart)
+    recounted = {}
+    for raw_input, (refers_to, key, *_) in mart.items():
+        table, column = raw_input.split(".")
+        recounted[raw_input] = (
+            refers_to,
+            key,
+            *_rows(
+                refreshed,
+                f"""
+                select
+                    count(*),
+                    count(*) filter (where p.{key} is null),
+                    count(distinct c.{column}) filter (where p.{key} is null),
+                    min(c.{column}) filter (where p.{key} is null)
+                from raw.{table} as c
+                left join raw.{refers_to} as p on c.{column} = p.{key}
+                where c.{column} is not null
+                """,
+            )[0],
+        )
+    assert mart == recounted
+    planted = _rows(
+        refreshed, f"select count(*) from raw.web_events where order_id = '{PLANTED_LATER_ORDER}'"
+    )
+    assert planted == [(1,)]
+    assert mart["web_events.order_id"][3] >= 1, mart["web_events.order_id"]
 
 
 def test_the_planted_test_login_turns_old_sessions_test(warehouses: tuple[Path, Path]) -> None:

@@ -392,6 +392,47 @@ def test_without_the_coverage_marts_the_summary_says_so_in_one_line(tmp_path: Pa
     assert "marts.data_coverage" in why_not
 
 
+def test_unresolved_references_section_of_the_summary(tmp_path: Path) -> None:
+    """The references marts.data_references finds unresolved, one line each; none says so."""
+    database = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(database))
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.data_references (raw_input varchar, refers_to_table varchar, "
+        "unresolved_rows bigint, unresolved_keys bigint, example_unresolved_key varchar, is_resolved boolean)"
+    )
+    con.execute(
+        """insert into marts.data_references values
+        ('web_events.order_id', 'shop_orders', 1234, 1200, 'O0001', false),
+        ('shop_orders.customer_id', 'shop_customers', 2, 1, 'C9', false),
+        ('shop_reviews.order_id', 'shop_orders', 0, 0, null, true)"""
+    )
+    con.close()
+    lines = run_pipeline.reference_lines(run_pipeline.unresolved_references(database))
+    assert lines[1].startswith("unresolved references (marts.data_references")
+    assert len(lines) == 4, lines
+    assert lines[2].split() == [
+        "shop_orders.customer_id",
+        "->",
+        "shop_customers",
+        "2",
+        "rows",
+        "(1",
+        "key,",
+        "e.g.",
+        "C9)",
+    ]
+    assert lines[3].split()[:6] == ["web_events.order_id", "->", "shop_orders", "1,234", "rows", "(1,200"]
+    with duckdb.connect(str(database)) as con:
+        con.execute("update marts.data_references set is_resolved = true")
+    assert run_pipeline.reference_lines(run_pipeline.unresolved_references(database))[1:] == [
+        "unresolved references (marts.data_references): none"
+    ]
+    missing = run_pipeline.reference_lines(run_pipeline.unresolved_references(tmp_path / "old.duckdb"))
+    assert missing[1:] == ["unresolved references: not available (marts.data_references cannot be read)"]
+    assert not (tmp_path / "old.duckdb").exists()
+
+
 # --------------------------------------------------------------------------- end to end, your own data
 
 

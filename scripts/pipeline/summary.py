@@ -1,5 +1,5 @@
-"""What a run prints at the end: rows per raw table, what dbt built, the data coverage and
-the headline KPIs."""
+"""What a run prints at the end: rows per raw table, what dbt built, the data coverage, the
+unresolved references and the headline KPIs."""
 
 from __future__ import annotations
 
@@ -110,6 +110,37 @@ def read_coverage(warehouse: Path) -> tuple[Any, str]:
         return read_marts(con, "marts")
     finally:
         con.close()
+
+
+def unresolved_references(warehouse: Path) -> list[tuple[str, str, int, int, str]] | None:
+    """(raw_input, refers_to_table, unresolved_rows, unresolved_keys, example) of every reference
+    in marts.data_references that does not resolve; None when the mart cannot be read."""
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return con.execute(
+            "select raw_input, refers_to_table, unresolved_rows, unresolved_keys, example_unresolved_key "
+            "from marts.data_references where not is_resolved order by raw_input"
+        ).fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def reference_lines(unresolved: Sequence[tuple[str, str, int, int, str]] | None) -> list[str]:
+    """The summary's lines on references to rows the data does not hold (D296)."""
+    if unresolved is None:
+        return ["", "unresolved references: not available (marts.data_references cannot be read)"]
+    if not unresolved:
+        return ["", "unresolved references (marts.data_references): none"]
+    lines = ["", "unresolved references (marts.data_references; loaded and counted, see its description):"]
+    for raw_input, refers_to, n_rows, n_keys, example in unresolved:
+        keys = "1 key" if n_keys == 1 else f"{n_keys:,} keys"
+        lines.append(f"  {raw_input:<44} -> {refers_to:<16}{n_rows:>10,} rows ({keys}, e.g. {example})")
+    return lines
 
 
 def _wrapped(label: str, items: Sequence[str], indent: int = 4) -> list[str]:
