@@ -207,6 +207,11 @@ def seconds_by_kind(run_results: dict[str, Any], manifest: dict[str, Any]) -> di
     return {kind: round(seconds, 2) for kind, seconds in sorted(kinds.items())}
 
 
+def warning_count(run_results: dict[str, Any]) -> int:
+    """Nodes of one run that ended in a warning (a test with severity warn that found rows)."""
+    return sum(1 for result in run_results["results"] if str(result["status"]) == "warn")
+
+
 def slowest_nodes(run_results: dict[str, Any], count: int = 5) -> dict[str, float]:
     """The run's slowest nodes by dbt's execution time, by name."""
     ranked = sorted(run_results["results"], key=lambda r: -r["execution_time"])[:count]
@@ -405,6 +410,7 @@ def benchmark_scale(
             "through": end.isoformat(),
             "seconds_by_kind": seconds_by_kind(day_results, manifest),
             "slowest_nodes": slowest_nodes(day_results),
+            "warnings": warning_count(day_results),
         }
     raw, marts = row_counts(warehouse)
     slowest = sorted(floor["per_model"].items(), key=lambda kv: -kv[1])[:5]
@@ -419,6 +425,7 @@ def benchmark_scale(
         "steps": {s.name: {"seconds": s.seconds, "peak_mb": s.peak_mb} for s in steps},
         "dbt_model_seconds": model_seconds(full_results),
         "full_build_seconds_by_kind": seconds_by_kind(full_results, manifest),
+        "full_build_warnings": warning_count(full_results),
         "incremental_models": incremental_model_count(manifest),
         "incremental_label": entry_incremental["label"],
         "incremental": entry_incremental,

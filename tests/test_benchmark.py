@@ -217,7 +217,26 @@ def test_the_headline_gives_the_parse_of_each_build_or_a_dash_before_d287() -> N
     text = benchmark.render_markdown({"scales": [measured, _entry(3, 30.0, 3000)]})
     headline = text.split("## Every step")[0]
     rows = [line for line in headline.splitlines() if line.startswith("| 1 |") or line.startswith("| 3 |")]
-    assert rows[0].endswith("| 14.0 / 13.5 | 2.0 GB |")
-    assert rows[1].endswith("| - | 2.0 GB |")
+    assert rows[0].endswith("| 14.0 / 13.5 | - | 2.0 GB |")
+    assert rows[1].endswith("| - | - | 2.0 GB |")
     # the ratios stay build against floor and day against full build, parse left out
     assert "| 10.0 | 2.5 | 4.00 | 5.0 | 0.50 |" in rows[0]
+
+
+def test_warning_count_and_the_headline_gives_the_warnings_of_each_build() -> None:
+    run_results = {
+        "results": [
+            {"unique_id": "test.p.a", "status": "warn", "execution_time": 0.1},
+            {"unique_id": "test.p.b", "status": "pass", "execution_time": 0.1},
+            {"unique_id": "test.p.c", "status": "warn", "execution_time": 0.1},
+            {"unique_id": "model.p.d", "status": "success", "execution_time": 0.1},
+        ]
+    }
+    assert benchmark.warning_count(run_results) == 2
+    measured, no_day = _entry(1, 10.0, 1000), _entry(3, 30.0, 3000)
+    measured["full_build_warnings"], measured["incremental"]["warnings"] = 0, 2
+    no_day["full_build_warnings"] = 1
+    text = benchmark.render_markdown({"scales": [measured, no_day]})
+    rows = [line for line in text.split("## Every step")[0].splitlines() if line.startswith("| ")]
+    assert rows[1].endswith("| 0 / 2 | 2.0 GB |")
+    assert rows[2].endswith("| 1 / - | 2.0 GB |")

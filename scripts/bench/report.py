@@ -119,12 +119,22 @@ def _parse(steps: dict[str, Any]) -> str:
     return f"{_s(full['seconds'])} / {_s(day['seconds']) if day else '-'}"
 
 
+def _warnings(entry: dict[str, Any]) -> str:
+    """dbt's warnings in the full build and in the day, or '-' (not recorded before D296)."""
+    full = entry.get("full_build_warnings")
+    if full is None:
+        return "-"
+    day = (entry.get("incremental") or {}).get("warnings")
+    return f"{full} / {'-' if day is None else day}"
+
+
 def render_headline(entries: list[dict[str, Any]]) -> str:
     """The targets of issue 16 in one table: load speed, build against the floor, the daily run."""
     lines = [
         "| scale | raw rows | load rows/s | full build s | floor s | build / floor "
-        "| incremental day s | day / full | docs s | dbt parse s (full / day) | peak memory |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| incremental day s | day / full | docs s | dbt parse s (full / day) "
+        "| dbt warnings (full / day) | peak memory |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for e in entries:
         st = e["steps"]
@@ -137,7 +147,7 @@ def render_headline(entries: list[dict[str, Any]]) -> str:
             f"| {e['scale']:g} | {rows / 1e6:.1f} M | {rows / st['load']['seconds'] / 1e6:.2f} M "
             f"| {_s(build)} | {_s(floor)} | {build / floor:.2f} "
             f"| {_s(day['seconds']) if day else '-'} | {day_ratio} "
-            f"| {_s(docs['seconds']) if docs else '-'} | {_parse(st)} | {_mb(_peak(st))} |"
+            f"| {_s(docs['seconds']) if docs else '-'} | {_parse(st)} | {_warnings(e)} | {_mb(_peak(st))} |"
         )
     lines.append("")
     lines.append(
@@ -148,7 +158,8 @@ def render_headline(entries: list[dict[str, Any]]) -> str:
         "generate --no-compile` after the full build. Both builds and the docs run as the main job "
         "runs them: in one process after its parse, with the parsed manifest (D287); the parse is "
         "its own column (the main job runs it during the load; '-': measured before D287, when "
-        "each build's time included its parse). Peak memory: the largest step."
+        "each build's time included its parse). dbt warnings: nodes that ended in a warning "
+        "(contract data should give none; '-': not recorded before D296). Peak memory: the largest step."
     )
     lines.append("")
     return "\n".join(lines)
