@@ -13,6 +13,7 @@ money and counts exactly, floating-point measures to 1e-9 relative.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 import subprocess
@@ -287,6 +288,37 @@ def _plant_stitches(deliveries: list[Path], skip_id: str) -> None:
 
 
 PLANTED_LATER_ORDER = "O_PLANTED_NEXT_DELIVERY"
+CUSTOMER_NOT_EXPORTED = "C_PLANTED_NOT_EXPORTED"
+
+
+def _csv(folder: Path, table: str) -> str:
+    return f"read_csv('{folder / (table + '.csv')}', all_varchar = true, header = true)"
+
+
+def _plant_order_of_a_customer_not_exported(deliveries: list[Path]) -> None:
+    """In every delivery, the earliest shipped order of a real customer names a customer the
+    customer export lacks (contract data, D296): it must build with no failing test."""
+    con = duckdb.connect()
+    try:
+        first = deliveries[0]
+        order_id = con.execute(
+            f"select min(o.order_id) from {_csv(first, 'shop_orders')} as o "
+            f"inner join {_csv(first, 'shop_customers')} as c on o.customer_id = c.customer_id "
+            "where lower(c.is_test) = 'false' "
+            f"and o.order_id in (select order_id from {_csv(first, 'shop_shipments')})"
+        ).fetchone()[0]
+        assert order_id is not None, "no shipped order of a real customer"
+        for delivery in deliveries:
+            orders = delivery / "shop_orders.csv"
+            target = orders.with_name("shop_orders.planted.csv")
+            con.execute(
+                f"copy (select * replace (case when order_id = '{order_id}' then '{CUSTOMER_NOT_EXPORTED}' "
+                f"else customer_id end as customer_id) from {_csv(delivery, 'shop_orders')}) "
+                f"to '{target}' (header true)"
+            )
+            target.replace(orders)
+    finally:
+        con.close()
 
 
 def _plant_purchase_of_a_later_order(delivery: Path) -> None:
@@ -316,6 +348,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     deliveries = [_deliver(full, first + dt.timedelta(days=k), workdir) for k in range(INCREMENTS + 1)]
     _plant_stitches(deliveries, _plant_test_login(deliveries[-1]))
     _plant_purchase_of_a_later_order(deliveries[-1])
+    _plant_order_of_a_customer_not_exported(deliveries)
     # The full refresh on the last delivery runs beside the incremental chain (its
     # own database and target path): the two share nothing, and the machine has 2 cores.
     load, build = _load_and_build_commands(
@@ -478,7 +511,7 @@ def test_references_a_cut_delivery_leaves_unresolved_are_counted_not_warned(
             "unresolved_keys, example_unresolved_key from marts.data_references",
         )
     }
-    assert len(mart) == 12, sorted(mart)
+    assert len(mart) == 13, sorted(mart)
     recounted = {}
     for raw_input, (refers_to, key, *_) in mart.items():
         table, column = raw_input.split(".")
@@ -505,6 +538,20 @@ def test_references_a_cut_delivery_leaves_unresolved_are_counted_not_warned(
     )
     assert planted == [(1,)]
     assert mart["web_events.order_id"][3] >= 1, mart["web_events.order_id"]
+    assert mart["shop_orders.customer_id"][3:] == (1, 1, CUSTOMER_NOT_EXPORTED), mart[
+        "shop_orders.customer_id"
+    ]
+    # the incremental chain gives the same mart (test_every_mart_equals_its_full_refresh)
+
+    # every data test passes on this delivery: no failure, no warning (make test's shop is whole)
+    target = refreshed.parent / "target_data_tests"
+    cmd = [*DBT_CLI, "test", "--exclude-resource-type", "unit_test", "--target-path", str(target)]
+    cmd += ["--log-path", str(target / "logs")]
+    result = subprocess.run(cmd, cwd=ROOT, env=_env(refreshed), capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-4000:]
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    statuses = [r["status"] for r in results if r["unique_id"].startswith("test.")]
+    assert len(statuses) > 100 and set(statuses) == {"pass"}, sorted(set(statuses))
 
 
 def test_the_planted_test_login_turns_old_sessions_test(warehouses: tuple[Path, Path]) -> None:

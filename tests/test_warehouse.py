@@ -191,6 +191,6 @@ def test_the_whole_generated_shop_has_no_unresolved_reference(warehouse: duckdb.
     rows = warehouse.execute(
         "select raw_input, checked_rows, unresolved_rows from marts.data_references order by raw_input"
     ).fetchall()
-    assert len(rows) == 12
+    assert len(rows) == 13
     assert [r for r in rows if r[2] != 0] == []
     assert [r[0] for r in rows if r[1] == 0] == []

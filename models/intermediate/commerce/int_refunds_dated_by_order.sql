@@ -59,8 +59,8 @@ dated as (
             else coalesce(order_items.merchandise_amount_local, 0)
         end as refundable_amount_local
     from refunds
-    -- a refund of an unknown order cannot be dated by it (the staging
-    -- relationships test reports such rows)
+    -- a refund of an unknown order cannot be dated by it (the loader rejects
+    -- such rows, D209, and the source's relationships test checks it)
     inner join orders
         on refunds.order_id = orders.order_id
     left join order_items

@@ -1,5 +1,6 @@
 {#- The references between raw tables that the contract does not enforce
-    (an order's customer, a web event's order, a review's product, ...): one
+    (an order's customer, a refund's order item, a web event's order, a
+    review's product, ...): one
     row per referring column, counting the rows whose value names no row of
     the referred table. Such rows meet the contract and are loaded: a daily
     export cut before its order file holds purchase events of orders that
@@ -26,6 +27,18 @@ products as (
 orders as (
 
     select * from {{ ref('stg_shop__orders') }}
+
+),
+
+order_items as (
+
+    select * from {{ ref('stg_shop__order_items') }}
+
+),
+
+refunds as (
+
+    select * from {{ ref('stg_shop__refunds') }}
 
 ),
 
@@ -68,6 +81,10 @@ nps_responses as (
 references_checked as (
 
     {{ unresolved_reference('orders', 'customer_id', 'shop_orders', 'customers', 'customer_id', 'shop_customers') }}
+    union all
+    {{ unresolved_reference(
+        'refunds', 'order_item_id', 'shop_refunds', 'order_items', 'order_item_id', 'shop_order_items'
+    ) }}
     union all
     {{ unresolved_reference('reviews', 'order_id', 'shop_reviews', 'orders', 'order_id', 'shop_orders') }}
     union all
