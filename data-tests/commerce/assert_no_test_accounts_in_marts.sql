@@ -1,7 +1,8 @@
 {#- Test accounts and everything they did appear nowhere in the commerce marts:
-    not as customers, not through their orders, order lines or refunds, and not
-    in the cohort history behind cohort_retention_monthly. Returns each mart row
-    that belongs to a test account. -#}
+    not as customers or customer segments, not through their orders, order
+    lines or refunds, and not in the cohort history behind
+    cohort_retention_monthly. Returns each mart row that belongs to a test
+    account. -#}
 with
 
 customers as (
@@ -31,6 +32,12 @@ order_items as (
 refunds as (
 
     select * from {{ ref('fct_refunds') }}
+
+),
+
+customer_segments as (
+
+    select * from {{ ref('customer_segments') }}
 
 ),
 
@@ -73,6 +80,12 @@ mart_customers as (
         customer_id,
         refund_id as row_id
     from refunds
+    union all
+    select
+        'customer_segments' as model_name,
+        customer_id,
+        customer_id as row_id
+    from customer_segments
     union all
     select
         'int_customer_months_cohorted' as model_name,
